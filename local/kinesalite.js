@@ -1,0 +1,12 @@
+// Starts kinesalite bound to 127.0.0.1 (its CLI has no host flag). Port 0 picks a free port; the chosen port is printed
+// as "KINESALITE_PORT=<n>". The process exits when its stdin closes, so it never outlives the JVM that started it.
+const kinesalite = require('kinesalite');
+
+const port = parseInt(process.argv[2] || '0', 10);
+const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 1000 });
+server.listen(port, '127.0.0.1', () => {
+  console.log('KINESALITE_PORT=' + server.address().port);
+});
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();

@@ -1,0 +1,59 @@
+package io.tributary.aws;
+
+import java.net.URI;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import io.tributary.config.TributaryConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The AWS SDK clients the routes and beans share. Endpoint overrides point them at the local stand-ins. */
+public class AwsClients {
+
+    @Produces
+    @Singleton
+    @Named("s3Client")
+    S3Client s3Client(TributaryConfig config) {
+        var builder = S3Client.builder()
+                .region(Region.of(config.aws().region()))
+                .credentialsProvider(credentials(config));
+        config.lake().endpointOverride().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)).forcePathStyle(true));
+        return builder.build();
+    }
+
+    @Produces
+    @Singleton
+    @Named("kinesisClient")
+    KinesisClient kinesisClient(TributaryConfig config) {
+        var builder = KinesisClient.builder()
+                .region(Region.of(config.aws().region()))
+                .credentialsProvider(credentials(config));
+        config.kinesis().endpointOverride().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
+        return builder.build();
+    }
+
+    void closeS3(@Disposes S3Client client) {
+        client.close();
+    }
+
+    void closeKinesis(@Disposes KinesisClient client) {
+        client.close();
+    }
+
+    static AwsCredentialsProvider credentials(TributaryConfig config) {
+        if (config.aws().accessKeyId().isPresent() && config.aws().secretAccessKey().isPresent()) {
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(config.aws().accessKeyId().get(), config.aws().secretAccessKey().get()));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,160 @@
+package io.tributary.batch;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import io.tributary.event.RecordMeta;
+import io.tributary.event.RoutedRecord;
+import io.tributary.event.Zone;
+
+/**
+ * Batches processed records per (zone, shard, partition) into gzip NDJSON objects and tracks per-shard checkpoints.
+ * A batch is sealed when it reaches max records or max bytes, when it is older than max age, when a newer raw hour opens
+ * for its shard (arrival time only moves forward within a shard), or on drain. Thread-safe: the consumer polls shards in
+ * parallel and a timer seals aged batches.
+ */
+public final class Batcher {
+
+    private final BatchSettings settings;
+    private final LakeLayout layout;
+    private final LongSupplier nanoClock;
+    private final Map<String, OpenBatch> open = new LinkedHashMap<>();
+    private final Map<String, ShardProgress> shards = new HashMap<>();
+
+    public Batcher(BatchSettings settings, LakeLayout layout, LongSupplier nanoClock) {
+        this.settings = settings;
+        this.layout = layout;
+        this.nanoClock = nanoClock;
+    }
+
+    public Batcher(BatchSettings settings, LakeLayout layout) {
+        this(settings, layout, System::nanoTime);
+    }
+
+    /** Seeds a shard's checkpoint (loaded from the checkpoint store) before its first record. */
+    public synchronized void restore(String shardId, String checkpoint) {
+        shards.computeIfAbsent(shardId, s -> new ShardProgress(checkpoint));
+    }
+
+    /** Adds one record; returns the batches this sealed (usually none). */
+    public synchronized List<SealedBatch> add(RecordMeta meta, RoutedRecord record) {
+        String shardId = meta.shardId();
+        ShardProgress progress = shards.computeIfAbsent(shardId, s -> new ShardProgress(null));
+        List<SealedBatch> sealed = new ArrayList<>(0);
+        if (record.zone() == Zone.RAW) {
+            String previous = progress.lastRawPartition;
+            if (previous != null && previous.compareTo(record.partition()) < 0) {
+                OpenBatch older = open.remove(openKey(Zone.RAW, shardId, previous));
+                if (older != null) {
+                    sealed.add(seal(older));
+                }
+            }
+            if (previous == null || previous.compareTo(record.partition()) < 0) {
+                progress.lastRawPartition = record.partition();
+            }
+        }
+        String key = openKey(record.zone(), shardId, record.partition());
+        OpenBatch batch = open.get(key);
+        if (batch == null) {
+            batch = new OpenBatch(record.zone(), record.partition(), shardId, nanoClock.getAsLong(), settings.gzipLevel());
+            open.put(key, batch);
+        }
+        batch.append(record.line(), meta.sequenceNumber());
+        progress.track(batch, meta.sequenceNumber());
+        if (batch.records >= settings.maxRecords() || batch.uncompressedBytes >= settings.maxBytes()) {
+            open.remove(key);
+            sealed.add(seal(batch));
+        }
+        return sealed;
+    }
+
+    /** Seals every batch older than max age. */
+    public synchronized List<SealedBatch> expired() {
+        long now = nanoClock.getAsLong();
+        long maxAge = settings.maxAge().toNanos();
+        List<SealedBatch> sealed = new ArrayList<>(0);
+        for (Iterator<OpenBatch> it = open.values().iterator(); it.hasNext();) {
+            OpenBatch b = it.next();
+            if (now - b.openedAtNanos >= maxAge) {
+                it.remove();
+                sealed.add(seal(b));
+            }
+        }
+        return sealed;
+    }
+
+    /** Seals every open batch (shutdown, end of a Lambda invocation). */
+    public synchronized List<SealedBatch> drain() {
+        List<SealedBatch> sealed = new ArrayList<>(open.size());
+        for (OpenBatch b : open.values()) {
+            sealed.add(seal(b));
+        }
+        open.clear();
+        return sealed;
+    }
+
+    /** Marks a written batch durable and advances its shard's checkpoint as far as the durable prefix allows. */
+    public synchronized void committed(SealedBatch batch) {
+        OpenBatch b = (OpenBatch) batch.token();
+        b.durable = true;
+        shards.get(b.shardId).advance(b.records);
+    }
+
+    /** Checkpoints that moved since the last {@link #persisted} call, by shard. */
+    public synchronized Map<String, String> unpersistedCheckpoints() {
+        Map<String, String> changed = new HashMap<>();
+        shards.forEach((shard, p) -> {
+            if (p.checkpoint != null && !p.checkpoint.equals(p.persisted)) {
+                changed.put(shard, p.checkpoint);
+            }
+        });
+        return changed;
+    }
+
+    /** Records that a shard's checkpoint was written to the checkpoint store. */
+    public synchronized void persisted(String shardId, String checkpoint) {
+        shards.get(shardId).persisted = checkpoint;
+    }
+
+    /** Where a re-opened shard iterator must resume: after the last record this process read, else after the checkpoint. */
+    public synchronized String resumeAfter(String shardId) {
+        ShardProgress p = shards.get(shardId);
+        if (p == null) {
+            return null;
+        }
+        return p.lastRead != null ? p.lastRead : p.checkpoint;
+    }
+
+    /** Lowest sequence number of a shard that is not durable yet (the Lambda retry point); null when all are durable. */
+    public synchronized String firstUndurable(String shardId) {
+        ShardProgress p = shards.get(shardId);
+        return p == null ? null : p.firstUndurable();
+    }
+
+    /** Records read but not yet durable, per shard (checkpoint lag). */
+    public synchronized Map<String, Long> pendingRecords() {
+        Map<String, Long> pending = new HashMap<>();
+        shards.forEach((shard, p) -> pending.put(shard, p.pendingRecords));
+        return pending;
+    }
+
+    /** Number of open batches. */
+    public synchronized int openBatches() {
+        return open.size();
+    }
+
+    private SealedBatch seal(OpenBatch b) {
+        byte[] body = b.finish();
+        return new SealedBatch(b.zone, layout.bucket(b.zone), layout.key(b.zone, b.partition, b.shardId, b.firstSeq, b.lastSeq),
+                body, b.records, b.uncompressedBytes, b.shardId, b.lastSeq, b);
+    }
+
+    private static String openKey(Zone zone, String shardId, String partition) {
+        return zone.name() + '|' + shardId + '|' + partition;
+    }
+}

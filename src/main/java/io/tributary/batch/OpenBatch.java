@@ -1,0 +1,66 @@
+package io.tributary.batch;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPOutputStream;
+
+import io.tributary.event.Zone;
+
+/** One open gzip NDJSON batch of one shard and one partition. Not thread-safe: the {@link Batcher} guards it. */
+final class OpenBatch {
+
+    final Zone zone;
+    final String partition;
+    final String shardId;
+    final long openedAtNanos;
+    String firstSeq;
+    String lastSeq;
+    int records;
+    long uncompressedBytes;
+    /** Set once the object is durably in S3; read by the checkpoint tracker under the batcher's lock. */
+    boolean durable;
+
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+    private final GZIPOutputStream gzip;
+
+    OpenBatch(Zone zone, String partition, String shardId, long openedAtNanos, int gzipLevel) {
+        this.zone = zone;
+        this.partition = partition;
+        this.shardId = shardId;
+        this.openedAtNanos = openedAtNanos;
+        try {
+            this.gzip = new GZIPOutputStream(buffer, 64 * 1024) {
+                {
+                    def.setLevel(gzipLevel);
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void append(byte[] line, String seq) {
+        try {
+            gzip.write(line);
+            gzip.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (firstSeq == null) {
+            firstSeq = seq;
+        }
+        lastSeq = seq;
+        records++;
+        uncompressedBytes += line.length + 1;
+    }
+
+    byte[] finish() {
+        try {
+            gzip.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toByteArray();
+    }
+}

@@ -1,0 +1,58 @@
+package io.tributary.checkpoint;
+
+import java.util.Map;
+
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.tributary.batch.Batcher;
+
+/** Loads a shard's checkpoint when its iterator opens and writes advanced checkpoints to the store. */
+@Singleton
+@Named("checkpoints")
+public class Checkpoints {
+
+    private static final Logger LOG = Logger.getLogger(Checkpoints.class);
+
+    private final Batcher batcher;
+    private final CheckpointStore store;
+    private final CheckpointResumeStrategy resumeStrategy;
+
+    public Checkpoints(Batcher batcher, CheckpointStore store) {
+        this.batcher = batcher;
+        this.store = store;
+        this.resumeStrategy = new CheckpointResumeStrategy(this::resumeAfter);
+    }
+
+    /** Resume point of a shard: what this process already read, else the durable checkpoint, else null (iterator type). */
+    public String resumeAfter(String shardId) {
+        String inProcess = batcher.resumeAfter(shardId);
+        if (inProcess != null) {
+            return inProcess;
+        }
+        String stored = store.load(shardId);
+        batcher.restore(shardId, stored);
+        LOG.infof("shard %s resumes %s", shardId, stored == null ? "from the configured iterator type" : "after " + stored);
+        return stored;
+    }
+
+    /** Writes every checkpoint that advanced since the last call. */
+    public int persist() {
+        Map<String, String> changed = batcher.unpersistedCheckpoints();
+        changed.forEach((shard, seq) -> {
+            store.save(shard, seq);
+            batcher.persisted(shard, seq);
+        });
+        return changed.size();
+    }
+
+    /** The resume strategy the Kinesis consumer route uses (the {@code resumable} step). */
+    @jakarta.enterprise.inject.Produces
+    @Singleton
+    @Named("checkpointResumeStrategy")
+    CheckpointResumeStrategy resumeStrategy() {
+        return resumeStrategy;
+    }
+}

@@ -1,0 +1,135 @@
+package io.tributary.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Typed configuration of the pipeline; every property is documented in the README's configuration reference. */
+@ConfigMapping(prefix = "tributary")
+public interface TributaryConfig {
+
+    /** AWS coordinates shared by the clients. */
+    Aws aws();
+
+    /** The Kinesis stream and consumer. */
+    Kinesis kinesis();
+
+    /** The S3 data lake. */
+    Lake lake();
+
+    /** Batching to the raw and errors zones. */
+    Batch batch();
+
+    /** Event validation and the late/future policy. */
+    Event event();
+
+    /** HTTP ingest. */
+    Ingest ingest();
+
+    /** Checkpoints. */
+    Checkpoint checkpoint();
+
+    interface Aws {
+        /** AWS region, e.g. eu-west-1. */
+        @WithDefault("us-east-1")
+        String region();
+
+        /** Static access key id: local stand-ins only. Unset means the default AWS credentials chain. */
+        Optional<String> accessKeyId();
+
+        /** Static secret key: local stand-ins only. */
+        Optional<String> secretAccessKey();
+    }
+
+    interface Kinesis {
+        /** Name of the Kinesis data stream. */
+        String stream();
+
+        /** Endpoint override (local Kinesis stand-in); unset on AWS. */
+        Optional<String> endpointOverride();
+    }
+
+    interface Lake {
+        /** Bucket of the raw zone. */
+        String rawBucket();
+
+        /** Bucket of the errors zone. */
+        String errorsBucket();
+
+        /** Key prefix of the raw zone. */
+        @WithDefault("raw/events")
+        String rawPrefix();
+
+        /** Key prefix of the errors zone. */
+        @WithDefault("errors/events")
+        String errorsPrefix();
+
+        /** Endpoint override (local S3 stand-in); unset on AWS. */
+        Optional<String> endpointOverride();
+    }
+
+    interface Batch {
+        /** Flush a batch when it holds this many records. */
+        @WithDefault("100000")
+        int maxRecords();
+
+        /** Flush a batch when its uncompressed NDJSON reaches this many bytes (Firehose default: 5 MiB). */
+        @WithDefault("5242880")
+        long maxBytes();
+
+        /** Flush a batch when it is this old (1 s to 900 s; Firehose default: 60 s). */
+        @WithDefault("60s")
+        Duration maxAge();
+
+        /** gzip level of raw and errors objects: 1 is fastest (the CPU per record is what Lambda and ECS bill), 9 smallest. */
+        @WithDefault("1")
+        int gzipLevel();
+
+        /** How often aged batches are looked for. */
+        @WithDefault("1s")
+        Duration ageCheckInterval();
+    }
+
+    interface Event {
+        /** An event older than its arrival by more than this lands in its arrival-time partition, flagged 'late'. */
+        @WithDefault("P7D")
+        Duration lateWindow();
+
+        /** An event newer than its arrival by more than this lands in its arrival-time partition, flagged 'future'. */
+        @WithDefault("PT5M")
+        Duration futureWindow();
+
+        /** Largest accepted record, in bytes (Kinesis' own limit is 1 MiB). */
+        @WithDefault("1048576")
+        int maxRecordBytes();
+
+        /** Deepest accepted JSON nesting. */
+        @WithDefault("32")
+        int maxNestingDepth();
+    }
+
+    interface Ingest {
+        /** API key producers send in the X-Api-Key header. Required. */
+        String apiKey();
+
+        /** Kinesis PutRecords attempts for entries that keep failing (throttling, internal errors). */
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** First backoff between PutRecords retries; doubles with full jitter. */
+        @WithDefault("100ms")
+        Duration retryBackoff();
+    }
+
+    interface Checkpoint {
+        /** Key prefix (in the raw bucket) of the per-shard checkpoint objects. */
+        @WithDefault("_checkpoints")
+        String prefix();
+
+        /** How often advanced checkpoints are written to S3. */
+        @WithDefault("5s")
+        Duration interval();
+    }
+}

@@ -1,0 +1,7 @@
+package io.tributary.event;
+
+/** The lake zone a record is written to. */
+public enum Zone {
+    RAW,
+    ERRORS
+}

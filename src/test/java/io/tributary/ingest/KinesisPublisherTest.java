@@ -1,0 +1,113 @@
+package io.tributary.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+class KinesisPublisherTest {
+
+    /** Records every PutRecords call; the answer function decides per entry whether it fails. */
+    static final class RecordingKinesis implements KinesisClient {
+        final List<List<PutRecordsRequestEntry>> calls = new ArrayList<>();
+        final Function<String, Boolean> fails;
+
+        RecordingKinesis(Function<String, Boolean> fails) {
+            this.fails = fails;
+        }
+
+        @Override
+        public PutRecordsResponse putRecords(PutRecordsRequest request) {
+            calls.add(request.records());
+            List<PutRecordsResultEntry> results = new ArrayList<>();
+            int failed = 0;
+            for (PutRecordsRequestEntry e : request.records()) {
+                String data = e.data().asUtf8String();
+                if (fails.apply(data + "#" + calls.size())) {
+                    failed++;
+                    results.add(PutRecordsResultEntry.builder().errorCode("ProvisionedThroughputExceededException").errorMessage("slow down").build());
+                } else {
+                    results.add(PutRecordsResultEntry.builder().shardId("shardId-0").sequenceNumber(data).build());
+                }
+            }
+            return PutRecordsResponse.builder().records(results).failedRecordCount(failed).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "kinesis";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static List<KinesisPublisher.Entry> entries(int n, int size) {
+        List<KinesisPublisher.Entry> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String padded = (i + "|" + "x".repeat(size)).substring(0, Math.max(size, String.valueOf(i).length() + 1));
+            list.add(new KinesisPublisher.Entry(padded.getBytes(StandardCharsets.UTF_8), "user-" + i));
+        }
+        return list;
+    }
+
+    @Test
+    void splitsIntoCallsOfAtMost500Records() throws Exception {
+        RecordingKinesis kinesis = new RecordingKinesis(d -> false);
+        List<Long> sleeps = new ArrayList<>();
+        var outcomes = new KinesisPublisher(kinesis, "s", 3, Duration.ofMillis(10), sleeps::add).publish(entries(1201, 10));
+        assertEquals(List.of(500, 500, 201), kinesis.calls.stream().map(List::size).toList());
+        assertEquals(1201, outcomes.size());
+        assertTrue(outcomes.stream().allMatch(KinesisPublisher.Outcome::ok));
+        assertTrue(sleeps.isEmpty());
+    }
+
+    @Test
+    void splitsIntoCallsOfAtMostFiveMebibytes() throws Exception {
+        RecordingKinesis kinesis = new RecordingKinesis(d -> false);
+        new KinesisPublisher(kinesis, "s", 3, Duration.ofMillis(10), ms -> { }).publish(entries(12, 1024 * 1024 - 100));
+        for (var call : kinesis.calls) {
+            long bytes = call.stream().mapToLong(e -> e.data().asByteArray().length + e.partitionKey().length()).sum();
+            assertTrue(bytes <= KinesisPublisher.MAX_BYTES_PER_CALL, "call of " + bytes + " bytes");
+        }
+        assertEquals(12, kinesis.calls.stream().mapToInt(List::size).sum());
+    }
+
+    @Test
+    void retriesOnlyTheFailedEntriesWithBackoff() throws Exception {
+        // entries 3 and 7 fail on the first call only
+        RecordingKinesis kinesis = new RecordingKinesis(d -> d.endsWith("#1") && (d.startsWith("3|") || d.startsWith("7|")));
+        List<Long> sleeps = new ArrayList<>();
+        var outcomes = new KinesisPublisher(kinesis, "s", 3, Duration.ofMillis(100), sleeps::add).publish(entries(10, 10));
+        assertEquals(2, kinesis.calls.size());
+        assertEquals(2, kinesis.calls.get(1).size());
+        assertTrue(kinesis.calls.get(1).get(0).data().asUtf8String().startsWith("3|"));
+        assertTrue(outcomes.stream().allMatch(KinesisPublisher.Outcome::ok));
+        assertEquals(1, sleeps.size());
+        assertTrue(sleeps.get(0) >= 0 && sleeps.get(0) <= 100);
+    }
+
+    @Test
+    void entriesThatKeepFailingReportTheErrorAfterMaxAttempts() throws Exception {
+        RecordingKinesis kinesis = new RecordingKinesis(d -> d.startsWith("1|"));
+        var outcomes = new KinesisPublisher(kinesis, "s", 4, Duration.ofMillis(1), ms -> { }).publish(entries(3, 10));
+        assertEquals(4, kinesis.calls.size());
+        assertFalse(outcomes.get(1).ok());
+        assertEquals("ProvisionedThroughputExceededException", outcomes.get(1).errorCode());
+        assertTrue(outcomes.get(0).ok() && outcomes.get(2).ok());
+    }
+}
