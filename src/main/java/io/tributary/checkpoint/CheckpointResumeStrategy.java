@@ -3,6 +3,7 @@ package io.tributary.checkpoint;
 import java.util.function.Function;
 
 import org.apache.camel.component.aws2.kinesis.consumer.KinesisResumeAction;
+import org.apache.camel.processor.resume.TransientResumeStrategy;
 import org.apache.camel.resume.Offset;
 import org.apache.camel.resume.OffsetKey;
 import org.apache.camel.resume.Resumable;
@@ -25,6 +26,14 @@ public final class CheckpointResumeStrategy implements ResumeStrategy {
 
     public CheckpointResumeStrategy(Function<String, String> resumeAfter) {
         this.adapter = new Adapter(resumeAfter);
+        // Camel's route setup insists on a cache for the default adapter it offers (and that we then decline)
+        this.configuration = new ResumeStrategyConfiguration() {
+            @Override
+            public String resumeStrategyService() {
+                return "tributary-checkpoints";
+            }
+        };
+        this.configuration.setResumeCache(TransientResumeStrategy.createSimpleCache());
     }
 
     /** The consumer calls setResumeAction then resume on the same thread, once per shard iterator it opens. */
@@ -55,8 +64,8 @@ public final class CheckpointResumeStrategy implements ResumeStrategy {
     }
 
     @Override
-    public void setAdapter(ResumeAdapter adapter) {
-        throw new UnsupportedOperationException("the checkpoint adapter is fixed");
+    public void setAdapter(ResumeAdapter offered) {
+        // route setup offers the consumer's default adapter; the checkpoint adapter stays
     }
 
     @Override

@@ -31,6 +31,23 @@ public interface TributaryConfig {
     /** Checkpoints. */
     Checkpoint checkpoint();
 
+    /** Writes of batches to S3. */
+    Write write();
+
+    interface Write {
+        /** Redeliveries of a failed S3 put; -1 retries until it succeeds, holding back the shard (nothing is dropped). */
+        @WithDefault("-1")
+        int maxRedeliveries();
+
+        /** First delay between redeliveries, in milliseconds; doubles up to the maximum. */
+        @WithDefault("200")
+        long redeliveryDelayMs();
+
+        /** Longest delay between redeliveries, in milliseconds. */
+        @WithDefault("30000")
+        long maxRedeliveryDelayMs();
+    }
+
     interface Aws {
         /** AWS region, e.g. eu-west-1. */
         @WithDefault("us-east-1")
@@ -49,6 +66,26 @@ public interface TributaryConfig {
 
         /** Endpoint override (local Kinesis stand-in); unset on AWS. */
         Optional<String> endpointOverride();
+
+        /** Run the container-mode consumer route (false in Lambda mode, where the event source mapping polls). */
+        @WithDefault("true")
+        boolean consumerEnabled();
+
+        /** Where a shard without a checkpoint starts: TRIM_HORIZON (all retained records) or LATEST. */
+        @WithDefault("TRIM_HORIZON")
+        String iteratorType();
+
+        /** Records per GetRecords call (Kinesis maximum 10000; the Camel default is 1). */
+        @WithDefault("10000")
+        int maxRecordsPerPoll();
+
+        /** Milliseconds between polls of an idle shard (Kinesis allows 5 GetRecords per second per shard). */
+        @WithDefault("250")
+        long pollDelayMs();
+
+        /** Milliseconds between checks for new or closed shards (resharding). */
+        @WithDefault("10000")
+        long shardMonitorIntervalMs();
     }
 
     interface Lake {

@@ -11,7 +11,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** S3 for {@code @QuarkusTest}: one s3proxy per test JVM over a temp directory, unique raw and errors buckets per start.
- *  The directory is exposed as {@code tributary.test.s3-basedir} so tests can read objects as files. */
+ *  The directory is exposed as {@code test.s3-basedir} so tests can read objects as files. */
 public class S3StandInResource implements QuarkusTestResourceLifecycleManager {
 
     private static StandInProcess server;
@@ -43,7 +43,7 @@ public class S3StandInResource implements QuarkusTestResourceLifecycleManager {
                 "tributary.lake.endpoint-override", endpoint,
                 "tributary.lake.raw-bucket", raw,
                 "tributary.lake.errors-bucket", errors,
-                "tributary.test.s3-basedir", basedir.toString());
+                "test.s3-basedir", basedir.toString());
     }
 
     @Override

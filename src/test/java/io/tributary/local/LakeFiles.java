@@ -1,0 +1,58 @@
+package io.tributary.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Reads the lake as the S3 stand-in stores it: plain files at basedir/bucket/key. */
+public final class LakeFiles {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One NDJSON line of one object, with the object's key. */
+    public record Line(String key, JsonNode json) {
+    }
+
+    private LakeFiles() {
+    }
+
+    /** Keys of all .json.gz objects under a prefix of a bucket. */
+    public static List<String> keys(Path basedir, String bucket, String prefix) {
+        Path root = basedir.resolve(bucket);
+        if (!Files.isDirectory(root.resolve(prefix))) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(root.resolve(prefix))) {
+            return files.filter(p -> p.toString().endsWith(".json.gz"))
+                    .map(p -> root.relativize(p).toString().replace('\\', '/')).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every line of every object under a prefix. Objects still being written are skipped until complete. */
+    public static List<Line> lines(Path basedir, String bucket, String prefix) {
+        List<Line> out = new ArrayList<>();
+        for (String key : keys(basedir, bucket, prefix)) {
+            try (var in = new GZIPInputStream(Files.newInputStream(basedir.resolve(bucket).resolve(key)))) {
+                for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (!l.isEmpty()) {
+                        out.add(new Line(key, JSON.readTree(l)));
+                    }
+                }
+            } catch (IOException e) {
+                // an object being written right now: it is read on the next poll
+            }
+        }
+        return out;
+    }
+}
