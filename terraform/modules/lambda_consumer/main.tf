@@ -1,0 +1,186 @@
+# Lambda mode: the application as a function fed by a Kinesis event source mapping.
+# Native (provided.al2023, the default) or JVM (java21 with SnapStart), from the same target/function.zip path.
+# The function zip must exist at apply time (plan does not read it); source_code_hash redeploys it when it changes.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  native      = var.runtime == "native"
+  zip_exists  = fileexists(var.zip_path)
+  on_failure  = var.on_failure_destination == "sqs" ? aws_sqs_queue.on_failure[0].arn : aws_sns_topic.on_failure[0].arn
+  log_group   = "/aws/lambda/${var.function_name}"
+  account_id  = data.aws_caller_identity.current.account_id
+  arn_prefix  = "arn:${data.aws_partition.current.partition}"
+  region      = data.aws_region.current.name
+  runtime_env = local.native ? { DISABLE_SIGNAL_HANDLERS = "true" } : { JAVA_TOOL_OPTIONS = var.jvm_options }
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = local.log_group
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+# Records the mapping gives up on (retries or record age exhausted) are described here, never silently dropped.
+resource "aws_sqs_queue" "on_failure" {
+  count = var.on_failure_destination == "sqs" ? 1 : 0
+
+  name                              = "${var.function_name}-on-failure"
+  message_retention_seconds         = 1209600
+  kms_master_key_id                 = var.kms_key_arn
+  kms_data_key_reuse_period_seconds = 3600
+  tags                              = var.tags
+}
+
+resource "aws_sns_topic" "on_failure" {
+  count = var.on_failure_destination == "sns" ? 1 : 0
+
+  name              = "${var.function_name}-on-failure"
+  kms_master_key_id = var.kms_key_arn
+  tags              = var.tags
+}
+
+# --- IAM: the function's own role -------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "lambda" {
+  name               = "${var.function_name}-lambda"
+  description        = "Lambda ${var.function_name}: the Tributary application in Lambda mode."
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "lambda" {
+  statement {
+    sid       = "WriteLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  statement {
+    sid     = "EventSourceMappingListsStreams"
+    actions = ["kinesis:ListStreams"]
+    # policy-allow-star-resource: kinesis:ListStreams has no resource-level permissions
+    resources = ["*"]
+  }
+
+  statement {
+    # Only one of the two exists; the resource pins the statement to it.
+    sid       = "SendToOnFailureDestination"
+    actions   = ["sqs:SendMessage", "sns:Publish"]
+    resources = [local.on_failure]
+  }
+
+  statement {
+    sid = "ManageVpcNetworkInterfaces"
+    actions = [
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:CreateNetworkInterface",
+      "ec2:DeleteNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+      "ec2:UnassignPrivateIpAddresses",
+    ]
+    # policy-allow-star-resource: Lambda's VPC ENI management (AWSLambdaVPCAccessExecutionRole); Describe* have no resource-level permissions and the ENI does not exist before it is created
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "application" {
+  name   = "application"
+  role   = aws_iam_role.lambda.id
+  policy = var.app_policy_json
+}
+
+resource "aws_iam_role_policy" "lambda" {
+  name   = "lambda-runtime"
+  role   = aws_iam_role.lambda.id
+  policy = data.aws_iam_policy_document.lambda.json
+}
+
+# --- Function, alias and event source mapping -------------------------------------------------------------------
+
+resource "aws_lambda_function" "this" {
+  function_name    = var.function_name
+  description      = "Tributary ${var.runtime} (${local.native ? "provided.al2023" : "java21 + SnapStart"}): Kinesis to the S3 raw zone."
+  role             = aws_iam_role.lambda.arn
+  filename         = var.zip_path
+  source_code_hash = local.zip_exists ? filebase64sha256(var.zip_path) : null
+  runtime          = local.native ? "provided.al2023" : "java21"
+  handler          = local.native ? "not.used.in.provided.runtime" : "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+  architectures    = [var.architecture]
+  memory_size      = var.memory_mb
+  timeout          = var.timeout_seconds
+  publish          = true
+  kms_key_arn      = var.kms_key_arn
+
+  reserved_concurrent_executions = var.reserved_concurrency
+
+  dynamic "snap_start" {
+    for_each = local.native ? [] : [1]
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
+  environment {
+    variables = merge(var.environment, var.sensitive_environment, local.runtime_env)
+  }
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = var.security_group_ids
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.this.name
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy.lambda, aws_iam_role_policy.application]
+}
+
+# SnapStart only applies to published versions: the mapping invokes the alias, never $LATEST.
+resource "aws_lambda_alias" "live" {
+  name             = "live"
+  function_name    = aws_lambda_function.this.function_name
+  function_version = aws_lambda_function.this.version
+}
+
+resource "aws_lambda_event_source_mapping" "kinesis" {
+  event_source_arn                   = var.stream_arn
+  function_name                      = aws_lambda_alias.live.arn
+  starting_position                  = var.starting_position
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  parallelization_factor             = var.parallelization_factor
+  bisect_batch_on_function_error     = true
+  maximum_retry_attempts             = var.maximum_retry_attempts
+  maximum_record_age_in_seconds      = var.maximum_record_age_in_seconds
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  destination_config {
+    on_failure {
+      destination_arn = local.on_failure
+    }
+  }
+}

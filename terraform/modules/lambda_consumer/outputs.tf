@@ -1,0 +1,29 @@
+output "function_name" {
+  description = "Name of the Lambda function."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the Lambda function."
+  value       = aws_lambda_function.this.arn
+}
+
+output "alias_arn" {
+  description = "ARN of the live alias the event source mapping invokes."
+  value       = aws_lambda_alias.live.arn
+}
+
+output "role_arn" {
+  description = "ARN of the function's IAM role."
+  value       = aws_iam_role.lambda.arn
+}
+
+output "event_source_mapping_uuid" {
+  description = "UUID of the Kinesis event source mapping."
+  value       = aws_lambda_event_source_mapping.kinesis.uuid
+}
+
+output "on_failure_destination_arn" {
+  description = "ARN of the SQS queue or SNS topic receiving descriptions of batches the mapping gave up on."
+  value       = local.on_failure
+}

@@ -1,0 +1,146 @@
+variable "function_name" {
+  description = "Name of the Lambda function."
+  type        = string
+}
+
+variable "runtime" {
+  description = "native: Quarkus native image on provided.al2023; jvm: java21 with SnapStart."
+  type        = string
+  default     = "native"
+
+  validation {
+    condition     = contains(["native", "jvm"], var.runtime)
+    error_message = "runtime must be native or jvm."
+  }
+}
+
+variable "zip_path" {
+  description = "Local path of function.zip built by `mvn package -Plambda` (JVM) or with -Pnative (native), relative to terraform/."
+  type        = string
+}
+
+variable "architecture" {
+  description = "Instruction set: x86_64 or arm64. A native zip must be built for the same architecture."
+  type        = string
+  default     = "x86_64"
+}
+
+variable "memory_mb" {
+  description = "Memory of the function in MB (CPU scales with it)."
+  type        = number
+  default     = 512
+}
+
+variable "timeout_seconds" {
+  description = "Function timeout in seconds; must cover a full batch flush to S3."
+  type        = number
+  default     = 120
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrent executions; -1 for none."
+  type        = number
+  default     = -1
+}
+
+variable "jvm_options" {
+  description = "JAVA_TOOL_OPTIONS for the JVM runtime."
+  type        = string
+  default     = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
+}
+
+variable "environment" {
+  description = "Environment variables of the application (from the app module)."
+  type        = map(string)
+}
+
+variable "sensitive_environment" {
+  description = "Secret environment variables (the API key); Lambda encrypts its environment with kms_key_arn."
+  type        = map(string)
+  sensitive   = true
+  default     = {}
+}
+
+variable "app_policy_json" {
+  description = "The application's IAM policy (from the app module), attached to the function's role."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Private subnets the function runs in (it reaches Redshift over JDBC)."
+  type        = list(string)
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the function."
+  type        = list(string)
+}
+
+variable "stream_arn" {
+  description = "ARN of the Kinesis stream the mapping reads."
+  type        = string
+}
+
+variable "starting_position" {
+  description = "Where a new mapping starts reading: TRIM_HORIZON (nothing lost) or LATEST."
+  type        = string
+  default     = "TRIM_HORIZON"
+}
+
+variable "batch_size" {
+  description = "Maximum records per invocation (1-10000)."
+  type        = number
+  default     = 1000
+}
+
+variable "maximum_batching_window_in_seconds" {
+  description = "How long the mapping gathers records before invoking (0-300); bigger windows mean fewer, larger raw objects."
+  type        = number
+  default     = 10
+}
+
+variable "parallelization_factor" {
+  description = "Concurrent batches per shard (1-10). Keep 1: the application's batching assumes one writer per shard."
+  type        = number
+  default     = 1
+}
+
+variable "maximum_retry_attempts" {
+  description = "Retries of a failing batch before it goes to the on-failure destination (-1 = until the record expires)."
+  type        = number
+  default     = 10
+}
+
+variable "maximum_record_age_in_seconds" {
+  description = "Records older than this go to the on-failure destination (-1 = never, or 60-604800)."
+  type        = number
+  default     = 86400
+}
+
+variable "on_failure_destination" {
+  description = "Where the mapping describes batches it gives up on: sqs or sns."
+  type        = string
+  default     = "sqs"
+
+  validation {
+    condition     = contains(["sqs", "sns"], var.on_failure_destination)
+    error_message = "on_failure_destination must be sqs or sns."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the platform KMS key (environment, logs, on-failure destination)."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group."
+  type        = number
+  default     = 30
+}
+
+variable "tags" {
+  description = "Tags applied to every resource of this module."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,306 @@
+# Alarms to one SNS topic, and one dashboard. The raw-zone freshness and Redshift load metrics are custom metrics the
+# application publishes (namespace var.metrics_namespace); a silent application counts as stale, not as healthy.
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  region   = data.aws_region.current.name
+  ns       = var.metrics_namespace
+  lambda   = var.compute == "lambda"
+  sfn      = var.enable_state_machine_alarm
+  actions  = [aws_sns_topic.alarms.arn]
+  stream_d = { StreamName = var.stream_name }
+}
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name_prefix}-alarms"
+  kms_master_key_id = var.kms_key_arn
+  tags              = var.tags
+}
+
+data "aws_iam_policy_document" "alarms_topic" {
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alarms" {
+  arn    = aws_sns_topic.alarms.arn
+  policy = data.aws_iam_policy_document.alarms_topic.json
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  count = var.alarm_email == null ? 0 : 1
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+# --- Streaming ----------------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "iterator_age" {
+  alarm_name          = "${var.name_prefix}-kinesis-iterator-age"
+  alarm_description   = "Consumers are falling behind the stream; records near the retention limit (${var.stream_retention_hours} h) would be lost."
+  namespace           = "AWS/Kinesis"
+  metric_name         = "GetRecords.IteratorAgeMilliseconds"
+  dimensions          = local.stream_d
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  threshold           = var.iterator_age_threshold_ms
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+# --- Lambda mode --------------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
+  count = local.lambda ? 1 : 0
+
+  alarm_name          = "${var.name_prefix}-lambda-errors"
+  alarm_description   = "The Kinesis handler failed invocations (a failed S3 write reports batch item failures instead)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = var.lambda_function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
+  count = local.lambda ? 1 : 0
+
+  alarm_name          = "${var.name_prefix}-lambda-throttles"
+  alarm_description   = "The Kinesis handler was throttled; the stream is not being drained."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = var.lambda_function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+# --- Lake and warehouse -------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "raw_freshness" {
+  alarm_name          = "${var.name_prefix}-raw-zone-freshness"
+  alarm_description   = "No raw-zone flush for ${var.raw_freshness_threshold_seconds} s (or the application stopped reporting)."
+  namespace           = local.ns
+  metric_name         = "RawZoneLastFlushAgeSeconds"
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  threshold           = var.raw_freshness_threshold_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "glue_job_failures" {
+  alarm_name          = "${var.name_prefix}-glue-job-failures"
+  alarm_description   = "A Glue curation run ended FAILED, TIMEOUT or ERROR after the application's retries (custom metric)."
+  namespace           = local.ns
+  metric_name         = "GlueJobRunFailures"
+  dimensions          = { JobName = var.glue_job_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "glue_failed_tasks" {
+  alarm_name          = "${var.name_prefix}-glue-failed-tasks"
+  alarm_description   = "Spark tasks failed in the Glue curation job (Glue job metrics, --enable-metrics)."
+  namespace           = "Glue"
+  metric_name         = "glue.driver.aggregate.numFailedTasks"
+  dimensions          = { JobName = var.glue_job_name, JobRunId = "ALL", Type = "count" }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "redshift_load_failures" {
+  alarm_name          = "${var.name_prefix}-redshift-load-failures"
+  alarm_description   = "A Redshift MERGE (minute or hourly aggregates) failed (custom metric)."
+  namespace           = local.ns
+  metric_name         = "RedshiftLoadFailures"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "hour_pipeline_failures" {
+  count = local.sfn ? 1 : 0
+
+  alarm_name          = "${var.name_prefix}-hour-pipeline-failures"
+  alarm_description   = "A Step Functions hour pipeline execution failed, timed out or was aborted."
+  namespace           = "AWS/States"
+  metric_name         = "ExecutionsFailed"
+  dimensions          = { StateMachineArn = var.state_machine_arn }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  tags                = var.tags
+}
+
+# --- Dashboard ----------------------------------------------------------------------------------------------------
+
+locals {
+  # Both branches are JSON strings: the two widget objects have different shapes, which a conditional cannot unify.
+  compute_widget_json = local.lambda ? jsonencode({
+    type   = "metric"
+    width  = 12
+    height = 6
+    properties = {
+      title  = "Lambda: invocations, errors, throttles"
+      region = local.region
+      stat   = "Sum"
+      period = 60
+      metrics = [
+        ["AWS/Lambda", "Invocations", "FunctionName", var.lambda_function_name],
+        ["AWS/Lambda", "Errors", "FunctionName", var.lambda_function_name],
+        ["AWS/Lambda", "Throttles", "FunctionName", var.lambda_function_name],
+      ]
+    }
+    }) : jsonencode({
+    type   = "metric"
+    width  = 12
+    height = 6
+    properties = {
+      title  = "ECS: CPU and memory"
+      region = local.region
+      stat   = "Average"
+      period = 60
+      metrics = [
+        ["AWS/ECS", "CPUUtilization", "ClusterName", coalesce(var.ecs_cluster_name, "none"), "ServiceName", coalesce(var.ecs_service_name, "none")],
+        ["AWS/ECS", "MemoryUtilization", "ClusterName", coalesce(var.ecs_cluster_name, "none"), "ServiceName", coalesce(var.ecs_service_name, "none")],
+      ]
+    }
+  })
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = var.name_prefix
+  dashboard_body = jsonencode({
+    widgets = [
+      {
+        type   = "metric"
+        width  = 12
+        height = 6
+        properties = {
+          title   = "Kinesis: incoming records"
+          region  = local.region
+          stat    = "Sum"
+          period  = 60
+          metrics = [["AWS/Kinesis", "IncomingRecords", "StreamName", var.stream_name]]
+        }
+      },
+      {
+        type   = "metric"
+        width  = 12
+        height = 6
+        properties = {
+          title       = "Kinesis: iterator age (ms)"
+          region      = local.region
+          stat        = "Maximum"
+          period      = 60
+          metrics     = [["AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName", var.stream_name]]
+          annotations = { horizontal = [{ label = "alarm", value = var.iterator_age_threshold_ms }] }
+        }
+      },
+      jsondecode(local.compute_widget_json),
+      {
+        type   = "metric"
+        width  = 12
+        height = 6
+        properties = {
+          title       = "Raw zone: seconds since last flush"
+          region      = local.region
+          stat        = "Maximum"
+          period      = 60
+          metrics     = [[local.ns, "RawZoneLastFlushAgeSeconds"]]
+          annotations = { horizontal = [{ label = "alarm", value = var.raw_freshness_threshold_seconds }] }
+        }
+      },
+      {
+        type   = "metric"
+        width  = 12
+        height = 6
+        properties = {
+          title  = "Glue: failed runs and tasks"
+          region = local.region
+          stat   = "Sum"
+          period = 300
+          metrics = [
+            [local.ns, "GlueJobRunFailures", "JobName", var.glue_job_name],
+            ["Glue", "glue.driver.aggregate.numFailedTasks", "JobName", var.glue_job_name, "JobRunId", "ALL", "Type", "count"],
+          ]
+        }
+      },
+      {
+        type   = "metric"
+        width  = 12
+        height = 6
+        properties = {
+          title   = "Redshift: load failures"
+          region  = local.region
+          stat    = "Sum"
+          period  = 300
+          metrics = [[local.ns, "RedshiftLoadFailures"]]
+        }
+      },
+    ]
+  })
+}

@@ -1,0 +1,430 @@
+# --- Identity -----------------------------------------------------------------------------------------------------
+
+variable "aws_region" {
+  description = "AWS region to deploy into."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "project" {
+  description = "Project name; first part of every resource name."
+  type        = string
+  default     = "tributary"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.project))
+    error_message = "project must be lower case letters, digits and dashes (2-21 characters), starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (dev, staging, prod); second part of every resource name."
+  type        = string
+  default     = "dev"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be lower case letters and digits (2-10 characters), starting with a letter."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource (project, environment and managed_by are always set)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "force_destroy" {
+  description = "Let terraform destroy delete non-empty buckets, the Athena workgroup and the ECR repository. Sandboxes only."
+  type        = bool
+  default     = false
+}
+
+# --- Compute ------------------------------------------------------------------------------------------------------
+
+variable "compute" {
+  description = "How the application runs: lambda (Kinesis event source mapping) or ecs (Fargate service with its own consumer)."
+  type        = string
+  default     = "lambda"
+
+  validation {
+    condition     = contains(["lambda", "ecs"], var.compute)
+    error_message = "compute must be \"lambda\" or \"ecs\"."
+  }
+}
+
+variable "lambda_runtime" {
+  description = "Lambda flavour: native (provided.al2023, Quarkus native image) or jvm (java21 with SnapStart)."
+  type        = string
+  default     = "native"
+
+  validation {
+    condition     = contains(["native", "jvm"], var.lambda_runtime)
+    error_message = "lambda_runtime must be \"native\" or \"jvm\"."
+  }
+}
+
+variable "lambda_zip_path" {
+  description = "Path of function.zip, relative to terraform/ (mvn package -Plambda, add -Pnative for the native image)."
+  type        = string
+  default     = "../target/function.zip"
+}
+
+variable "lambda_architecture" {
+  description = "Lambda instruction set, x86_64 or arm64; a native zip must be built for it."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be x86_64 or arm64."
+  }
+}
+
+variable "lambda_memory_mb" {
+  description = "Lambda memory in MB."
+  type        = number
+  default     = 512
+}
+
+variable "lambda_timeout_seconds" {
+  description = "Lambda timeout in seconds; must cover parsing and flushing a full batch."
+  type        = number
+  default     = 120
+}
+
+variable "lambda_starting_position" {
+  description = "Where a new event source mapping starts: TRIM_HORIZON (nothing lost) or LATEST."
+  type        = string
+  default     = "TRIM_HORIZON"
+
+  validation {
+    condition     = contains(["TRIM_HORIZON", "LATEST"], var.lambda_starting_position)
+    error_message = "lambda_starting_position must be TRIM_HORIZON or LATEST."
+  }
+}
+
+variable "lambda_batch_size" {
+  description = "Maximum records per Lambda invocation (1-10000)."
+  type        = number
+  default     = 1000
+}
+
+variable "lambda_maximum_batching_window_in_seconds" {
+  description = "Seconds the mapping gathers records before invoking (0-300)."
+  type        = number
+  default     = 10
+}
+
+variable "lambda_maximum_retry_attempts" {
+  description = "Retries of a failing batch before it goes to the on-failure destination (-1 = until the record expires)."
+  type        = number
+  default     = 10
+}
+
+variable "lambda_maximum_record_age_in_seconds" {
+  description = "Records older than this go to the on-failure destination (-1 = never, or 60-604800)."
+  type        = number
+  default     = 86400
+}
+
+variable "lambda_on_failure_destination" {
+  description = "On-failure destination of the event source mapping: sqs or sns."
+  type        = string
+  default     = "sqs"
+
+  validation {
+    condition     = contains(["sqs", "sns"], var.lambda_on_failure_destination)
+    error_message = "lambda_on_failure_destination must be sqs or sns."
+  }
+}
+
+variable "ecs_container_image" {
+  description = "Container image for ECS mode; empty uses <created ECR repository>:latest."
+  type        = string
+  default     = ""
+}
+
+variable "ecs_health_check_command" {
+  description = "ECS container health check command against /q/health/live; the image must contain the tool it runs."
+  type        = list(string)
+  default     = ["CMD-SHELL", "curl -fsS http://localhost:8080/q/health/live || exit 1"]
+}
+
+variable "ecs_cpu" {
+  description = "ECS task CPU units (1024 = 1 vCPU)."
+  type        = number
+  default     = 1024
+}
+
+variable "ecs_memory_mb" {
+  description = "ECS task memory in MiB."
+  type        = number
+  default     = 2048
+}
+
+variable "ecs_min_capacity" {
+  description = "Minimum number of ECS tasks."
+  type        = number
+  default     = 1
+}
+
+variable "ecs_max_capacity" {
+  description = "Maximum number of ECS tasks (more than the shard count adds idle consumers)."
+  type        = number
+  default     = 4
+}
+
+variable "ecs_target_iterator_age_ms" {
+  description = "Iterator age (ms) the ECS target-tracking policy holds."
+  type        = number
+  default     = 60000
+}
+
+# --- Streaming ----------------------------------------------------------------------------------------------------
+
+variable "kinesis_stream_mode" {
+  description = "Kinesis capacity mode: ON_DEMAND or PROVISIONED."
+  type        = string
+  default     = "ON_DEMAND"
+
+  validation {
+    condition     = contains(["ON_DEMAND", "PROVISIONED"], var.kinesis_stream_mode)
+    error_message = "kinesis_stream_mode must be ON_DEMAND or PROVISIONED."
+  }
+}
+
+variable "kinesis_shard_count" {
+  description = "Shard count when kinesis_stream_mode is PROVISIONED."
+  type        = number
+  default     = 2
+}
+
+variable "kinesis_retention_hours" {
+  description = "Kinesis retention in hours (24-8760)."
+  type        = number
+  default     = 24
+}
+
+# --- Lake ---------------------------------------------------------------------------------------------------------
+
+variable "raw_transition_ia_days" {
+  description = "Days before raw objects move to STANDARD_IA."
+  type        = number
+  default     = 30
+}
+
+variable "raw_transition_glacier_days" {
+  description = "Days before raw objects move to GLACIER."
+  type        = number
+  default     = 90
+}
+
+variable "raw_expiration_days" {
+  description = "Days before raw objects expire; 0 keeps them."
+  type        = number
+  default     = 730
+}
+
+variable "errors_expiration_days" {
+  description = "Days before errors-zone objects expire."
+  type        = number
+  default     = 90
+}
+
+variable "athena_results_expiration_days" {
+  description = "Days before Athena results expire."
+  type        = number
+  default     = 7
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days before non-current object versions expire in every bucket."
+  type        = number
+  default     = 30
+}
+
+variable "partition_projection_start_date" {
+  description = "First date (yyyy-MM-dd) partition projection enumerates."
+  type        = string
+  default     = "2025-01-01"
+}
+
+# --- Glue ---------------------------------------------------------------------------------------------------------
+
+variable "glue_jar_path" {
+  description = "Path of the Glue job jar, relative to terraform/ (mvn -f glue/pom.xml package). Uploaded when present."
+  type        = string
+  default     = "../glue/target/tributary-glue-job.jar"
+}
+
+variable "glue_entry_script_path" {
+  description = "Path of the Glue Scala entry script, relative to terraform/. Uploaded when present."
+  type        = string
+  default     = "../glue/src/main/scala/GlueEntry.scala"
+}
+
+variable "glue_entry_class" {
+  description = "Object in the entry script Glue runs (--class)."
+  type        = string
+  default     = "GlueEntry"
+}
+
+variable "glue_worker_type" {
+  description = "Glue worker type: G.1X, G.2X, G.4X or G.8X."
+  type        = string
+  default     = "G.1X"
+
+  validation {
+    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X"], var.glue_worker_type)
+    error_message = "glue_worker_type must be G.1X, G.2X, G.4X or G.8X."
+  }
+}
+
+variable "glue_number_of_workers" {
+  description = "Number of Glue workers (at least 2)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.glue_number_of_workers >= 2
+    error_message = "glue_number_of_workers must be at least 2."
+  }
+}
+
+variable "glue_timeout_minutes" {
+  description = "Glue job run timeout in minutes."
+  type        = number
+  default     = 60
+}
+
+# --- Athena -------------------------------------------------------------------------------------------------------
+
+variable "athena_bytes_scanned_cutoff_per_query" {
+  description = "Athena per-query scan limit in bytes (at least 10485760)."
+  type        = number
+  default     = 10737418240
+
+  validation {
+    condition     = var.athena_bytes_scanned_cutoff_per_query >= 10485760
+    error_message = "athena_bytes_scanned_cutoff_per_query must be at least 10485760 (10 MB)."
+  }
+}
+
+# --- Network ------------------------------------------------------------------------------------------------------
+
+variable "vpc_id" {
+  description = "Existing VPC for Redshift, Lambda and ECS; null creates a minimal VPC (three private subnets, one NAT gateway)."
+  type        = string
+  default     = null
+}
+
+variable "private_subnet_ids" {
+  description = "Private subnets of vpc_id (three, in different Availability Zones, with a route to AWS APIs); ignored when vpc_id is null."
+  type        = list(string)
+  default     = []
+}
+
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC created when vpc_id is null."
+  type        = string
+  default     = "10.42.0.0/16"
+}
+
+# --- Redshift -----------------------------------------------------------------------------------------------------
+
+variable "redshift_database_name" {
+  description = "Redshift database for the aggregates."
+  type        = string
+  default     = "tributary"
+}
+
+variable "redshift_admin_username" {
+  description = "Redshift admin user (password managed by Secrets Manager)."
+  type        = string
+  default     = "tributary_admin"
+}
+
+variable "redshift_app_username" {
+  description = "Redshift user of the application, the state machine and QuickSight."
+  type        = string
+  default     = "tributary_app"
+}
+
+variable "redshift_base_capacity" {
+  description = "Redshift Serverless base capacity in RPUs (8-512, steps of 8)."
+  type        = number
+  default     = 8
+}
+
+variable "redshift_max_capacity" {
+  description = "Redshift Serverless maximum capacity in RPUs; caps the bill."
+  type        = number
+  default     = 32
+}
+
+# --- Orchestration ------------------------------------------------------------------------------------------------
+
+variable "enable_step_functions" {
+  description = "Create the Step Functions hour pipeline (the AWS-native alternative to the application's sealing route)."
+  type        = bool
+  default     = true
+}
+
+variable "athena_rollup_sql" {
+  description = "Hourly rollup query for the state machine (Trino); one positional parameter (?) = arrival_hour."
+  type        = string
+  default     = <<-SQL
+    SELECT arrival_hour, event_date, event_hour, event_type, country, device_type,
+           count(*) AS events, count(DISTINCT user_id) AS users, count(DISTINCT session_id) AS sessions
+    FROM events
+    WHERE arrival_hour = ?
+    GROUP BY arrival_hour, event_date, event_hour, event_type, country, device_type
+  SQL
+}
+
+variable "redshift_load_sql" {
+  description = "Redshift statement that loads one hour's rollup; named parameters :arrival_hour and :result_location."
+  type        = string
+  default     = "CALL analytics.load_hourly_rollup(:arrival_hour, :result_location)"
+}
+
+# --- Monitoring ---------------------------------------------------------------------------------------------------
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the application's custom metrics."
+  type        = string
+  default     = "Tributary"
+}
+
+variable "alarm_email" {
+  description = "Email subscribed to the alarm topic; null for none."
+  type        = string
+  default     = null
+}
+
+variable "iterator_age_alarm_threshold_ms" {
+  description = "Kinesis iterator age (ms) above which the alarm fires."
+  type        = number
+  default     = 300000
+}
+
+variable "raw_freshness_alarm_threshold_seconds" {
+  description = "Seconds since the last raw-zone flush above which the alarm fires."
+  type        = number
+  default     = 900
+}
+
+# --- QuickSight ---------------------------------------------------------------------------------------------------
+
+variable "enable_quicksight" {
+  description = "Create QuickSight data sources for Athena and Redshift (needs a QuickSight Enterprise subscription)."
+  type        = bool
+  default     = false
+}
+
+variable "quicksight_owner_principal_arn" {
+  description = "QuickSight user or group ARN that owns the data sources; null grants none."
+  type        = string
+  default     = null
+}
