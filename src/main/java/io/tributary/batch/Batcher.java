@@ -23,7 +23,7 @@ public final class Batcher {
     private final BatchSettings settings;
     private final LakeLayout layout;
     private final LongSupplier nanoClock;
-    private final Map<String, OpenBatch> open = new LinkedHashMap<>();
+    private final Map<OpenKey, OpenBatch> open = new LinkedHashMap<>();
     private final Map<String, ShardProgress> shards = new HashMap<>();
 
     public Batcher(BatchSettings settings, LakeLayout layout, LongSupplier nanoClock) {
@@ -58,7 +58,7 @@ public final class Batcher {
                 progress.lastRawPartition = record.partition();
             }
         }
-        String key = openKey(record.zone(), shardId, record.partition());
+        OpenKey key = openKey(record.zone(), shardId, record.partition());
         OpenBatch batch = open.get(key);
         if (batch == null) {
             batch = new OpenBatch(record.zone(), record.partition(), shardId, nanoClock.getAsLong(), settings.gzipLevel());
@@ -154,7 +154,11 @@ public final class Batcher {
                 body, b.records, b.uncompressedBytes, b.shardId, b.lastSeq, b);
     }
 
-    private static String openKey(Zone zone, String shardId, String partition) {
-        return zone.name() + '|' + shardId + '|' + partition;
+    /** Identity of an open batch; a record rather than a concatenated string: no allocation of a key text per record. */
+    private record OpenKey(Zone zone, String shardId, String partition) {
+    }
+
+    private static OpenKey openKey(Zone zone, String shardId, String partition) {
+        return new OpenKey(zone, shardId, partition);
     }
 }

@@ -12,6 +12,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -202,10 +204,28 @@ public final class EventProcessor {
         return out.toByteArray();
     }
 
-    /** Deterministic: the same Kinesis record always gets the same id, so replays deduplicate downstream. */
+    /** MessageDigest.getInstance looks up the provider on every call: keep one per thread. */
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is a required JDK algorithm", e);
+        }
+    });
+
+    /** Deterministic: the same Kinesis record always gets the same id, so replays deduplicate downstream.
+     *  A name-based (version 3) UUID of {@code stream/shard/sequence}, equal to {@link UUID#nameUUIDFromBytes}. */
     public static String derivedEventId(RecordMeta meta) {
-        return UUID.nameUUIDFromBytes((meta.stream() + '/' + meta.shardId() + '/' + meta.sequenceNumber())
-                .getBytes(StandardCharsets.UTF_8)).toString();
+        byte[] md5 = MD5.get().digest((meta.stream() + '/' + meta.shardId() + '/' + meta.sequenceNumber()).getBytes(StandardCharsets.UTF_8));
+        md5[6] = (byte) ((md5[6] & 0x0f) | 0x30);
+        md5[8] = (byte) ((md5[8] & 0x3f) | 0x80);
+        long msb = 0;
+        long lsb = 0;
+        for (int i = 0; i < 8; i++) {
+            msb = (msb << 8) | (md5[i] & 0xff);
+            lsb = (lsb << 8) | (md5[i + 8] & 0xff);
+        }
+        return new UUID(msb, lsb).toString();
     }
 
     private static String text(JsonNode parent, String field) {

@@ -82,6 +82,12 @@ class EventProcessorTest {
     }
 
     @Test
+    void derivedEventIdIsTheNameBasedUuidOfStreamShardAndSequence() {
+        assertEquals(java.util.UUID.nameUUIDFromBytes((META.stream() + "/" + META.shardId() + "/" + META.sequenceNumber())
+                .getBytes(StandardCharsets.UTF_8)).toString(), EventProcessor.derivedEventId(META));
+    }
+
+    @Test
     void offsetTimestampIsConvertedToUtcAndPartitionedByEventTime() throws Exception {
         String s = SEED.replace("2024-01-15T10:30:00Z", "2024-01-15T08:59:59.5+01:00");
         JsonNode e = line(PROCESSOR.process(s.getBytes(StandardCharsets.UTF_8), META));
