@@ -34,6 +34,46 @@ public interface TributaryConfig {
     /** Writes of batches to S3. */
     Write write();
 
+    /** The Redshift warehouse (aggregates); its JDBC data source is {@code quarkus.datasource.redshift.*}. */
+    Redshift redshift();
+
+    /** Athena over the curated zone. */
+    Athena athena();
+
+    interface Redshift {
+        /** Load aggregates into Redshift; when false the 'redshift' data source stays inactive and nothing connects. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** SQL dialect of the warehouse DDL: redshift, or postgresql for the local stand-in (see SqlDialect). */
+        @WithDefault("redshift")
+        String dialect();
+
+        /** Apply the versioned DDL in sql/redshift/ at startup (explicit and repeatable; applied versions are skipped). */
+        @WithDefault("true")
+        boolean migrateAtStart();
+
+        /** Rows per JDBC batch when filling a stage table. */
+        @WithDefault("1000")
+        int stageBatchSize();
+    }
+
+    interface Athena {
+        /** Endpoint override (local Athena stand-in); unset on AWS. */
+        Optional<String> endpointOverride();
+
+        /** Glue catalog database holding the curated events table. */
+        @WithDefault("tributary")
+        String database();
+
+        /** Athena workgroup the queries run in. */
+        @WithDefault("primary")
+        String workgroup();
+
+        /** S3 location for query results (s3://bucket/prefix/); unset uses the workgroup's setting. */
+        Optional<String> outputLocation();
+    }
+
     interface Write {
         /** Redeliveries of a failed S3 put; -1 retries until it succeeds, holding back the shard (nothing is dropped). */
         @WithDefault("-1")

@@ -1,0 +1,66 @@
+package io.tributary.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tributary.local.KinesisStandInResource;
+import io.tributary.local.RedshiftStandInResource;
+import io.tributary.local.S3StandInResource;
+import io.tributary.warehouse.HourlyRollup;
+import io.tributary.warehouse.MinuteCount;
+import io.tributary.warehouse.RedshiftWarehouse;
+
+/** The 'redshift' Agroal data source on the Amazon Redshift driver, against the Redshift stand-in. */
+@QuarkusTest
+@QuarkusTestResource(KinesisStandInResource.class)
+@QuarkusTestResource(S3StandInResource.class)
+@QuarkusTestResource(RedshiftStandInResource.class)
+class RedshiftWarehouseTest {
+
+    @Inject
+    RedshiftWarehouse warehouse;
+
+    @Inject
+    @DataSource("redshift")
+    AgroalDataSource dataSource;
+
+    @Test
+    void theSchemaIsMigratedAtStartupThroughTheRedshiftDriver() throws SQLException {
+        assertTrue(warehouse.enabled());
+        assertEquals(List.of(), warehouse.migrate(), "already applied at startup");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT max(version) FROM analytics.schema_version")) {
+            r.next();
+            assertEquals(1, r.getInt(1));
+            assertTrue(c.unwrap(java.sql.Connection.class).getClass().getName().startsWith("com.amazon.redshift."));
+        }
+    }
+
+    @Test
+    void loadsGoThroughTheAgroalDataSource() throws SQLException {
+        Instant hour = Instant.parse("2024-03-01T05:00:00Z");
+        warehouse.mergeHour(hour, List.of(new HourlyRollup(hour, "click", "US", "mobile", 10, 4, 5, "books")), List.of(), true, "q");
+        warehouse.mergeMinutes(List.of(new MinuteCount(hour.plusSeconds(60), "click", "US", "mobile", 2)));
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT (SELECT sum(events) FROM analytics.hourly_rollup), (SELECT sum(events) FROM analytics.minute_counts)")) {
+            r.next();
+            assertEquals(10, r.getLong(1));
+            assertEquals(2, r.getLong(2));
+        }
+    }
+}
