@@ -85,8 +85,14 @@ public final class RedshiftStandIn {
 
     /** A connection with the Redshift driver. */
     public Connection connect(String database) throws SQLException {
+        return connect(database, new Properties());
+    }
+
+    /** A connection with the Redshift driver and extra driver properties (e.g. reWriteBatchedInserts). */
+    public Connection connect(String database, Properties extra) throws SQLException {
         loadDriver();
         Properties p = new Properties();
+        p.putAll(extra);
         p.setProperty("user", USER);
         p.setProperty("password", PASSWORD);
         return DriverManager.getConnection(jdbcUrl(database), p);
@@ -95,6 +101,11 @@ public final class RedshiftStandIn {
     /** A minimal non-pooling DataSource with the Redshift driver, for tests without Quarkus. */
     public DataSource dataSource(String database) {
         return new SimpleDataSource(() -> connect(database));
+    }
+
+    /** Like {@link #dataSource(String)}, with extra driver properties. */
+    public DataSource dataSource(String database, Properties extra) {
+        return new SimpleDataSource(() -> connect(database, extra));
     }
 
     /** Startup parameters the shim dropped so far. */
