@@ -29,6 +29,12 @@ public class S3StandInResource implements QuarkusTestResourceLifecycleManager {
         return server;
     }
 
+    /** The directory s3proxy stores objects in (basedir/bucket/key), starting the server on first use. */
+    static synchronized Path basedir() {
+        server();
+        return basedir;
+    }
+
     @Override
     public Map<String, String> start() {
         String endpoint = server().endpoint();

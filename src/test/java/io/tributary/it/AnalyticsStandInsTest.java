@@ -18,6 +18,8 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tributary.config.TributaryConfig;
+import io.tributary.local.AthenaStandInResource;
 import io.tributary.local.KinesisStandInResource;
 import io.tributary.local.RedshiftStandInResource;
 import io.tributary.local.S3StandInResource;
@@ -25,12 +27,13 @@ import io.tributary.warehouse.HourlyRollup;
 import io.tributary.warehouse.MinuteCount;
 import io.tributary.warehouse.RedshiftWarehouse;
 
-/** The 'redshift' Agroal data source on the Amazon Redshift driver, against the Redshift stand-in. */
+/** The application on the Redshift and Athena stand-ins: the 'redshift' Agroal data source and the Athena config. */
 @QuarkusTest
 @QuarkusTestResource(KinesisStandInResource.class)
 @QuarkusTestResource(S3StandInResource.class)
 @QuarkusTestResource(RedshiftStandInResource.class)
-class RedshiftWarehouseTest {
+@QuarkusTestResource(AthenaStandInResource.class)
+class AnalyticsStandInsTest {
 
     @Inject
     RedshiftWarehouse warehouse;
@@ -38,6 +41,31 @@ class RedshiftWarehouseTest {
     @Inject
     @DataSource("redshift")
     AgroalDataSource dataSource;
+
+    @Inject
+    TributaryConfig config;
+
+    @Test
+    void theAthenaStandInAnswersOnTheConfiguredEndpointAndDatabase() {
+        TributaryConfig.Athena a = config.athena();
+        assertTrue(a.endpointOverride().orElseThrow().startsWith("http://127.0.0.1:"));
+        assertTrue(a.outputLocation().orElseThrow().startsWith("s3://curated-"));
+        try (var athena = software.amazon.awssdk.services.athena.AthenaClient.builder()
+                .endpointOverride(java.net.URI.create(a.endpointOverride().get()))
+                .region(software.amazon.awssdk.regions.Region.of(config.aws().region()))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local-secret"))).build()) {
+            String id = athena.startQueryExecution(b -> b.queryString("SELECT count(*) FROM events").workGroup(a.workgroup())
+                    .queryExecutionContext(c -> c.database(a.database()))).queryExecutionId();
+            var state = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(
+                    () -> athena.getQueryExecution(b -> b.queryExecutionId(id)).queryExecution().status().state(),
+                    s -> s == software.amazon.awssdk.services.athena.model.QueryExecutionState.SUCCEEDED
+                            || s == software.amazon.awssdk.services.athena.model.QueryExecutionState.FAILED);
+            assertEquals(software.amazon.awssdk.services.athena.model.QueryExecutionState.SUCCEEDED, state);
+            assertEquals("0", athena.getQueryResults(b -> b.queryExecutionId(id)).resultSet().rows().get(1).data().get(0).varCharValue(),
+                    "no curated data yet: an empty table, not an error");
+        }
+    }
 
     @Test
     void theSchemaIsMigratedAtStartupThroughTheRedshiftDriver() throws SQLException {

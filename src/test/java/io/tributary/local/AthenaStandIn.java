@@ -1,0 +1,526 @@
+package io.tributary.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import org.duckdb.DuckDBConnection;
+import org.jboss.logging.Logger;
+
+/**
+ * The Athena stand-in: the Athena JSON 1.1 API the AWS SDK speaks (StartQueryExecution, GetQueryExecution,
+ * GetQueryResults with NextToken/MaxResults, StopQueryExecution) on 127.0.0.1, running each query asynchronously on
+ * DuckDB over the curated Parquet files in the S3 stand-in's directory. The Glue catalog table of each registered
+ * database is a DuckDB view whose columns and partition keys come from the table contract. Translations: {@link AthenaDialect}.
+ */
+public final class AthenaStandIn implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(AthenaStandIn.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTRACT = "contract/events.contract.json";
+    static final int MAX_RESULTS = 1000;
+
+    enum State { QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED }
+
+    /** One query execution; fields written by the worker are volatile and published by the state write. */
+    static final class Execution {
+        final String id = UUID.randomUUID().toString();
+        final String query;
+        final String database;
+        final String workgroup;
+        final String outputLocation;
+        final Instant submitted = Instant.now();
+        volatile Instant completed;
+        volatile State state = State.QUEUED;
+        volatile String reason;
+        volatile Statement statement;
+        volatile List<String[]> columns = List.of(); // {name, athena type}
+        volatile List<String[]> rows = List.of();    // the header row first, as Athena returns it
+        volatile long engineMillis;
+
+        Execution(String query, String database, String workgroup, String outputLocation) {
+            this.query = query;
+            this.database = database;
+            this.workgroup = workgroup;
+            this.outputLocation = outputLocation;
+        }
+
+        boolean done() {
+            return state == State.SUCCEEDED || state == State.FAILED || state == State.CANCELLED;
+        }
+    }
+
+    /** Where a database's events table reads its Parquet files. */
+    record Location(Path basedir, String bucket, String prefix) {
+        Path dir() {
+            return basedir.resolve(bucket).resolve(prefix);
+        }
+    }
+
+    private final HttpServer http;
+    private final DuckDBConnection duckdb;
+    private final ExecutorService workers;
+    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    private final Map<String, String> byClientToken = new ConcurrentHashMap<>();
+    private final Map<String, Location> databases = new ConcurrentHashMap<>();
+
+    private AthenaStandIn(HttpServer http, DuckDBConnection duckdb, ExecutorService workers) {
+        this.http = http;
+        this.duckdb = duckdb;
+        this.workers = workers;
+    }
+
+    /** Starts the stand-in on a free port of 127.0.0.1, stopped at JVM exit. */
+    public static AthenaStandIn start() {
+        try {
+            Properties p = new Properties();
+            // offline: no extension downloads; the JDBC build has parquet, json and icu built in
+            p.setProperty("autoinstall_known_extensions", "false");
+            p.setProperty("autoload_known_extensions", "false");
+            DuckDBConnection duckdb = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
+            try (Statement s = duckdb.createStatement()) {
+                for (AthenaDialect.Macro m : AthenaDialect.MACROS) {
+                    s.execute(m.ddl());
+                }
+            }
+            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            ExecutorService workers = Executors.newFixedThreadPool(2, daemon("athena-stand-in-query"));
+            AthenaStandIn standIn = new AthenaStandIn(http, duckdb, workers);
+            http.createContext("/", standIn::handle);
+            http.setExecutor(Executors.newCachedThreadPool(daemon("athena-stand-in-http")));
+            http.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "athena-stand-in-stop"));
+            return standIn;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the Athena stand-in on 127.0.0.1", e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open DuckDB for the Athena stand-in", e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + http.getAddress().getPort();
+    }
+
+    /**
+     * Registers a Glue catalog database whose {@code events} table reads
+     * {@code <basedir>/<bucket>/<prefix>/**}{@code /*.parquet} with hive partitioning (the curated layout).
+     */
+    public void defineDatabase(String database, Path basedir, String bucket, String prefix) {
+        if (!database.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("Glue database names here are lower-case identifiers: " + database);
+        }
+        databases.put(database, new Location(basedir, bucket, prefix));
+        refresh(database);
+    }
+
+    /** (Re)defines a database's events view: over the Parquet files when there are any, else an empty typed relation. */
+    private synchronized void refresh(String database) {
+        Location loc = databases.get(database);
+        JsonNode curated = contract().path("curated");
+        List<String> select = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
+        List<String> hiveTypes = new ArrayList<>();
+        for (JsonNode c : curated.path("columns")) {
+            String type = AthenaDialect.duckdbType(c.path("type").asText());
+            select.add("CAST(" + quote(c.path("name").asText()) + " AS " + type + ") AS " + quote(c.path("name").asText()));
+            empty.add("CAST(NULL AS " + type + ") AS " + quote(c.path("name").asText()));
+        }
+        for (JsonNode k : curated.path("partition_keys")) {
+            String type = AthenaDialect.duckdbType(k.path("type").asText());
+            select.add(quote(k.path("name").asText()));
+            empty.add("CAST(NULL AS " + type + ") AS " + quote(k.path("name").asText()));
+            hiveTypes.add("'" + k.path("name").asText() + "': " + type);
+        }
+        String table = quote(database) + "." + quote(contract().path("table").asText());
+        String body;
+        if (hasParquet(loc.dir())) {
+            String glob = loc.dir().toAbsolutePath() + "/**/*.parquet";
+            body = "SELECT " + String.join(", ", select) + " FROM read_parquet('" + glob.replace("'", "''")
+                    + "', hive_partitioning = true, union_by_name = true, hive_types = {" + String.join(", ", hiveTypes) + "})";
+        } else {
+            // Athena answers an empty table with no rows; read_parquet would fail on a glob that matches nothing
+            body = "SELECT " + String.join(", ", empty) + " WHERE false";
+        }
+        try (Statement s = duckdb.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(database));
+            s.execute("CREATE OR REPLACE VIEW " + table + " AS " + body);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot define " + table + " in the Athena stand-in: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasParquet(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.anyMatch(p -> p.toString().endsWith(".parquet"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode contract() {
+        try (InputStream in = AthenaStandIn.class.getClassLoader().getResourceAsStream(CONTRACT)) {
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + CONTRACT, e);
+        }
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    // ---- the JSON 1.1 protocol ----
+
+    private static final class ApiError extends RuntimeException {
+        final String type;
+        final int status;
+
+        ApiError(String type, int status, String message) {
+            super(message);
+            this.type = type;
+            this.status = status;
+        }
+    }
+
+    static ApiError invalid(String message) {
+        return new ApiError("InvalidRequestException", 400, message);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            ObjectNode response;
+            try {
+                if (!"POST".equals(exchange.getRequestMethod()) || target == null || !target.startsWith("AmazonAthena.")) {
+                    throw new ApiError("UnknownOperationException", 400, "expected POST with X-Amz-Target: AmazonAthena.<Operation>");
+                }
+                response = switch (target.substring("AmazonAthena.".length())) {
+                    case "StartQueryExecution" -> startQueryExecution(request);
+                    case "GetQueryExecution" -> getQueryExecution(request);
+                    case "GetQueryResults" -> getQueryResults(request);
+                    case "StopQueryExecution" -> stopQueryExecution(request);
+                    default -> throw new ApiError("UnknownOperationException", 400, "the Athena stand-in does not implement " + target);
+                };
+                send(exchange, 200, response, null);
+            } catch (ApiError e) {
+                ObjectNode error = JSON.createObjectNode().put("__type", e.type).put("Message", e.getMessage());
+                if (e.type.equals("InvalidRequestException")) {
+                    error.put("AthenaErrorCode", "INVALID_INPUT");
+                }
+                send(exchange, e.status, error, e.type);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Athena stand-in: %s failed", target);
+                send(exchange, 500, JSON.createObjectNode().put("__type", "InternalServerException").put("Message", String.valueOf(e)),
+                        "InternalServerException");
+            }
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, ObjectNode body, String errorType) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        if (errorType != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private ObjectNode startQueryExecution(JsonNode request) {
+        String query = request.path("QueryString").asText("");
+        if (query.isBlank()) {
+            throw invalid("QueryString must not be empty");
+        }
+        String token = request.path("ClientRequestToken").asText(null);
+        if (token != null) {
+            String existing = byClientToken.get(token);
+            if (existing != null) {
+                if (!executions.get(existing).query.equals(query)) {
+                    throw invalid("Idempotent parameters do not match");
+                }
+                return JSON.createObjectNode().put("QueryExecutionId", existing);
+            }
+        }
+        String database = request.path("QueryExecutionContext").path("Database").asText("default").toLowerCase(Locale.ROOT);
+        String workgroup = request.path("WorkGroup").asText("primary");
+        String output = request.path("ResultConfiguration").path("OutputLocation").asText("s3://athena-stand-in-results/");
+        Execution e = new Execution(query, database, workgroup, output);
+        executions.put(e.id, e);
+        if (token != null) {
+            byClientToken.put(token, e.id);
+        }
+        workers.submit(() -> run(e));
+        return JSON.createObjectNode().put("QueryExecutionId", e.id);
+    }
+
+    private void run(Execution e) {
+        synchronized (e) {
+            if (e.state != State.QUEUED) {
+                return; // stopped while queued
+            }
+            e.state = State.RUNNING;
+        }
+        long start = System.nanoTime();
+        try (Connection c = duckdb.duplicate(); Statement s = c.createStatement()) {
+            for (String db : databases.keySet()) {
+                refresh(db); // the Glue job may have written partitions since the last query
+            }
+            s.execute(AthenaDialect.SESSION.get(0).sql());
+            s.execute(String.format(AthenaDialect.SESSION.get(1).sql(), e.database.replace("'", "''")));
+            e.statement = s;
+            if (e.state == State.CANCELLED) {
+                return;
+            }
+            if (s.execute(AthenaDialect.translate(e.query))) {
+                try (ResultSet r = s.getResultSet()) {
+                    read(e, r);
+                }
+            }
+            finish(e, State.SUCCEEDED, null, start);
+        } catch (SQLException | RuntimeException ex) {
+            finish(e, State.FAILED, ex.getMessage(), start);
+        }
+    }
+
+    private static void read(Execution e, ResultSet r) throws SQLException {
+        ResultSetMetaData md = r.getMetaData();
+        int n = md.getColumnCount();
+        List<String[]> columns = new ArrayList<>(n);
+        String[] header = new String[n];
+        for (int i = 1; i <= n; i++) {
+            header[i - 1] = md.getColumnLabel(i);
+            columns.add(new String[] {md.getColumnLabel(i), AthenaDialect.athenaType(md.getColumnTypeName(i))});
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(header);
+        while (r.next()) {
+            String[] row = new String[n];
+            for (int i = 1; i <= n; i++) {
+                String type = columns.get(i - 1)[1];
+                // LocalDateTime for a plain timestamp: a java.sql.Timestamp would shift with the JVM's time zone
+                row[i - 1] = type.equals("timestamp") ? renderTimestamp(r.getObject(i, java.time.LocalDateTime.class))
+                        : type.startsWith("timestamp") ? renderTimestamp(r.getObject(i)) : r.getString(i);
+            }
+            rows.add(row);
+        }
+        e.columns = columns;
+        e.rows = rows;
+    }
+
+    private static final java.time.format.DateTimeFormatter MILLIS = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+    /** Athena renders timestamps with milliseconds, and a zoned one in UTC with ' UTC'. */
+    static String renderTimestamp(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof java.time.OffsetDateTime t) {
+            return MILLIS.format(t.atZoneSameInstant(java.time.ZoneOffset.UTC)) + " UTC";
+        }
+        if (value instanceof java.time.LocalDateTime t) {
+            return MILLIS.format(t);
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return MILLIS.format(t.toLocalDateTime());
+        }
+        return value.toString();
+    }
+
+    private static void finish(Execution e, State state, String reason, long startNanos) {
+        synchronized (e) {
+            e.statement = null;
+            if (e.state == State.CANCELLED) {
+                return;
+            }
+            e.engineMillis = (System.nanoTime() - startNanos) / 1_000_000;
+            e.reason = reason;
+            e.completed = Instant.now();
+            e.state = state;
+        }
+    }
+
+    private Execution execution(JsonNode request) {
+        String id = request.path("QueryExecutionId").asText("");
+        Execution e = executions.get(id);
+        if (e == null) {
+            throw invalid("QueryExecution " + id + " was not found");
+        }
+        return e;
+    }
+
+    private ObjectNode getQueryExecution(JsonNode request) {
+        Execution e = execution(request);
+        ObjectNode qe = JSON.createObjectNode();
+        qe.put("QueryExecutionId", e.id).put("Query", e.query).put("StatementType", statementType(e.query))
+                .put("WorkGroup", e.workgroup);
+        qe.putObject("ResultConfiguration").put("OutputLocation", e.outputLocation.replaceAll("/?$", "/") + e.id + ".csv");
+        qe.putObject("QueryExecutionContext").put("Database", e.database).put("Catalog", "AwsDataCatalog");
+        ObjectNode status = qe.putObject("Status");
+        State state = e.state;
+        status.put("State", state.name()).put("SubmissionDateTime", epochSeconds(e.submitted));
+        if (e.completed != null) {
+            status.put("CompletionDateTime", epochSeconds(e.completed));
+        }
+        if (e.reason != null) {
+            status.put("StateChangeReason", e.reason);
+            if (state == State.FAILED) {
+                status.putObject("AthenaError").put("ErrorCategory", 2).put("ErrorType", 1006).put("Retryable", false)
+                        .put("ErrorMessage", e.reason);
+            }
+        }
+        qe.putObject("Statistics").put("EngineExecutionTimeInMillis", e.engineMillis)
+                .put("TotalExecutionTimeInMillis", e.engineMillis).put("QueryQueueTimeInMillis", 0).put("DataScannedInBytes", 0);
+        ObjectNode out = JSON.createObjectNode();
+        out.set("QueryExecution", qe);
+        return out;
+    }
+
+    private static double epochSeconds(Instant t) {
+        return t.toEpochMilli() / 1000.0;
+    }
+
+    private static String statementType(String query) {
+        String q = query.stripLeading().toUpperCase(Locale.ROOT);
+        if (q.startsWith("SELECT") || q.startsWith("WITH") || q.startsWith("INSERT") || q.startsWith("(")) {
+            return "DML";
+        }
+        if (q.startsWith("CREATE") || q.startsWith("DROP") || q.startsWith("ALTER") || q.startsWith("MSCK")) {
+            return "DDL";
+        }
+        return "UTILITY";
+    }
+
+    private ObjectNode getQueryResults(JsonNode request) {
+        Execution e = execution(request);
+        int max = request.path("MaxResults").asInt(MAX_RESULTS);
+        if (max < 1 || max > MAX_RESULTS) {
+            throw invalid("MaxResults must be between 1 and " + MAX_RESULTS + ", not " + max);
+        }
+        State state = e.state;
+        if (state == State.QUEUED || state == State.RUNNING) {
+            throw invalid("Query has not yet finished. Current state: " + state);
+        }
+        if (state != State.SUCCEEDED) {
+            throw invalid("Query did not finish successfully. Final query state: " + state
+                    + (e.reason == null ? "" : "\n" + e.reason));
+        }
+        int offset = 0;
+        String token = request.path("NextToken").asText(null);
+        if (token != null) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
+                if (!parts[0].equals(e.id)) {
+                    throw invalid("NextToken is not of query " + e.id);
+                }
+                offset = Integer.parseInt(parts[1]);
+            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException bad) {
+                throw invalid("NextToken is invalid");
+            }
+        }
+        List<String[]> rows = e.rows;
+        int end = Math.min(rows.size(), offset + max);
+        ObjectNode out = JSON.createObjectNode().put("UpdateCount", 0);
+        ObjectNode resultSet = out.putObject("ResultSet");
+        ArrayNode rowsJson = resultSet.putArray("Rows");
+        for (String[] row : rows.subList(Math.min(offset, rows.size()), end)) {
+            ArrayNode data = rowsJson.addObject().putArray("Data");
+            for (String v : row) {
+                ObjectNode datum = data.addObject();
+                if (v != null) {
+                    datum.put("VarCharValue", v);
+                }
+            }
+        }
+        ArrayNode columns = resultSet.putObject("ResultSetMetadata").putArray("ColumnInfo");
+        for (String[] c : e.columns) {
+            columns.addObject().put("CatalogName", "hive").put("SchemaName", "").put("TableName", "")
+                    .put("Name", c[0]).put("Label", c[0]).put("Type", c[1]).put("Precision", 0).put("Scale", 0)
+                    .put("Nullable", "UNKNOWN").put("CaseSensitive", c[1].equals("varchar"));
+        }
+        if (end < rows.size()) {
+            out.put("NextToken", Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((e.id + ":" + end).getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    private ObjectNode stopQueryExecution(JsonNode request) {
+        Execution e = execution(request);
+        Statement running;
+        synchronized (e) {
+            if (e.done()) {
+                return JSON.createObjectNode();
+            }
+            e.reason = "Query cancelled by user";
+            e.completed = Instant.now();
+            e.state = State.CANCELLED;
+            running = e.statement;
+        }
+        if (running != null) {
+            try {
+                running.cancel();
+            } catch (SQLException ex) {
+                LOG.debugf(ex, "Athena stand-in: cancelling %s", e.id);
+            }
+        }
+        return JSON.createObjectNode();
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        workers.shutdownNow();
+        try {
+            duckdb.close();
+        } catch (SQLException e) {
+            LOG.debugf(e, "Athena stand-in: closing DuckDB");
+        }
+    }
+}
