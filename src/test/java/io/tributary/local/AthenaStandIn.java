@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -108,7 +107,7 @@ public final class AthenaStandIn implements AutoCloseable {
             // offline: no extension downloads; the JDBC build has parquet, json and icu built in
             p.setProperty("autoinstall_known_extensions", "false");
             p.setProperty("autoload_known_extensions", "false");
-            DuckDBConnection duckdb = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
+            DuckDBConnection duckdb = (DuckDBConnection) duckdb(p);
             try (Statement s = duckdb.createStatement()) {
                 for (AthenaDialect.Macro m : AthenaDialect.MACROS) {
                     s.execute(m.ddl());
@@ -127,6 +126,14 @@ public final class AthenaStandIn implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open DuckDB for the Athena stand-in", e);
         }
+    }
+
+    /**
+     * A new in-memory DuckDB. The driver is called directly: after a {@code @QuarkusTest} in the same JVM,
+     * DriverManager no longer sees drivers of the test class loader ("No suitable driver found for jdbc:duckdb:").
+     */
+    static Connection duckdb(Properties p) throws SQLException {
+        return new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +66,7 @@ class AthenaStandInTest {
         Properties p = new Properties();
         p.setProperty("autoinstall_known_extensions", "false");
         p.setProperty("autoload_known_extensions", "false");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:", p); Statement s = c.createStatement()) {
+        try (Connection c = AthenaStandIn.duckdb(p); Statement s = c.createStatement()) {
             s.execute("COPY (SELECT printf('e%05d', i) AS event_id,"
                     + " ['page_view', 'click', 'add_to_cart', 'search', 'purchase'][1 + i % 5] AS event_type,"
                     + " 'user_' || (i % 100) AS user_id,"

@@ -3,7 +3,6 @@ package io.tributary.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -90,12 +89,12 @@ public final class RedshiftStandIn {
 
     /** A connection with the Redshift driver and extra driver properties (e.g. reWriteBatchedInserts). */
     public Connection connect(String database, Properties extra) throws SQLException {
-        loadDriver();
         Properties p = new Properties();
         p.putAll(extra);
         p.setProperty("user", USER);
         p.setProperty("password", PASSWORD);
-        return DriverManager.getConnection(jdbcUrl(database), p);
+        // the driver is called directly: after a @QuarkusTest, DriverManager may not see the test class loader's drivers
+        return new com.amazon.redshift.jdbc42.Driver().connect(jdbcUrl(database), p);
     }
 
     /** A minimal non-pooling DataSource with the Redshift driver, for tests without Quarkus. */
@@ -111,14 +110,6 @@ public final class RedshiftStandIn {
     /** Startup parameters the shim dropped so far. */
     public java.util.Set<String> droppedStartupParameters() {
         return shim.dropped();
-    }
-
-    private static void loadDriver() {
-        try {
-            Class.forName(DRIVER);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the Amazon Redshift JDBC driver is not on the classpath", e);
-        }
     }
 
     private void stop() {
