@@ -52,10 +52,15 @@ public class HttpIngest {
         this.publisher = new KinesisPublisher(kinesis, config.kinesis().stream(), ingest.maxAttempts(), ingest.retryBackoff(), Thread::sleep);
     }
 
-    /** Handles one request: 401 without the API key, 400 for an empty body, 503 when Kinesis refused some records. */
-    public IngestReply handle(@Header("X-Api-Key") String key, @Body byte[] body) throws InterruptedException {
+    /** Handles one request: 401 without the API key, 415 for form posts, 400 for an empty body, 503 when Kinesis
+     *  refused some records. */
+    public IngestReply handle(@Header("X-Api-Key") String key, @Header("Content-Type") String contentType, @Body byte[] body)
+            throws InterruptedException {
         if (key == null || !MessageDigest.isEqual(apiKey, key.getBytes(StandardCharsets.UTF_8))) {
             return error(401, "missing or wrong X-Api-Key header");
+        }
+        if (contentType != null && (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/"))) {
+            return error(415, "Content-Type " + contentType + " is not accepted: send application/json or application/x-ndjson");
         }
         List<byte[]> records = split(body == null ? new byte[0] : body);
         if (records.isEmpty()) {

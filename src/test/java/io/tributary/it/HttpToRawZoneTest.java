@@ -152,6 +152,12 @@ class HttpToRawZoneTest {
     }
 
     @Test
+    void formPostsGet415WithTheAcceptedTypes() {
+        given().header("X-Api-Key", KEY).contentType("application/x-www-form-urlencoded").body("{\"a\":1}")
+                .when().post("/events").then().statusCode(415).body("error", containsString("application/x-ndjson"));
+    }
+
+    @Test
     void emptyBodyGets400() {
         given().header("X-Api-Key", KEY).body("  \n").when().post("/events").then().statusCode(400);
     }
