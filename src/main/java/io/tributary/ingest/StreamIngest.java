@@ -81,7 +81,8 @@ public class StreamIngest {
         Gauge.builder("tributary.batches.open", batcher, Batcher::openBatches).description("Open batches").register(registry);
     }
 
-    /** Processes one Kinesis record; returns the batches it sealed, to be written. */
+    /** Processes one Kinesis record; returns the batches it sealed, to be written, or null when it sealed none (the usual
+     *  case: the route then skips the split without building one per record). */
     public List<SealedBatch> accept(@Body byte[] payload, @Header(SHARD_ID) String shardId,
                                     @Header(SEQUENCE_NUMBER) String sequenceNumber, @Header(ARRIVAL) Instant arrival) {
         RecordMeta meta = new RecordMeta(stream, shardId, sequenceNumber, arrival);
@@ -93,7 +94,8 @@ public class StreamIngest {
             invalid.get(routed.reason()).increment();
         }
         lastArrival.computeIfAbsent(shardId, this::registerShardGauges).set(arrival.toEpochMilli());
-        return batcher.add(meta, routed);
+        List<SealedBatch> sealed = batcher.add(meta, routed);
+        return sealed.isEmpty() ? null : sealed;
     }
 
     /** Batches older than the max age. */

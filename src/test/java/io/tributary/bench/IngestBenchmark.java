@@ -185,7 +185,9 @@ public final class IngestBenchmark {
                 bytes.addAndGet(e.getMessage().getBody(byte[].class).length);
                 records.addAndGet(((io.tributary.batch.SealedBatch) e.getProperty(StreamIngest.BATCH)).records());
             }));
+            // the Camel settings of application.properties (camel.main.*): no stream caching, simple exchange ids
             camel.setStreamCaching(false);
+            camel.setUuidGenerator(new org.apache.camel.support.SimpleUuidGenerator());
             camel.start();
         }
 
