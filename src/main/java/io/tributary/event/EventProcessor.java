@@ -18,13 +18,11 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Parse → validate → enrich for one record. Plain Java: no Camel, no CDI, so it is unit-tested directly
  *  and shared by the Kinesis consumer, the Lambda handler and HTTP ingest. Never throws for bad input. */
@@ -33,21 +31,61 @@ public final class EventProcessor {
     private final EventPolicy policy;
     private final List<FieldSpec> fields;
     private final Normalizer normalizer = new Normalizer();
-    private final ObjectMapper mapper;
+    private final FieldTrie trie;
     private final JsonFactory factory;
+    private final int timestampField;
+    private final int eventIdField;
+    private final int userIdField;
+    private final int eventTypeField;
+    private final int pageUrlField;
+    private final int productIdField;
+    private final int categoryField;
+    private final int sessionIdField;
+    private final int deviceTypeField;
+    private final int countryField;
+    private final int cityField;
 
     public EventProcessor(EventContract contract, EventPolicy policy) {
         this.policy = policy;
         this.fields = contract.inputFields();
+        this.trie = FieldTrie.of(fields);
+        this.timestampField = required("timestamp");
+        this.userIdField = required("user_id");
+        this.eventTypeField = required("event_type");
+        this.eventIdField = index("event_id");
+        this.pageUrlField = index("data.page_url");
+        this.productIdField = index("data.product_id");
+        this.categoryField = index("data.category");
+        this.sessionIdField = index("data.session_id");
+        this.deviceTypeField = index("data.device_type");
+        this.countryField = index("data.location.country");
+        this.cityField = index("data.location.city");
         JsonFactory jf = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(policy.maxNestingDepth()).build())
                 .build();
-        this.mapper = new ObjectMapper(jf).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.factory = mapper.getFactory();
+        this.factory = jf;
     }
 
-    /** Validates a payload against the table contract; the parsed object when valid. */
-    public ObjectNode validate(byte[] payload) throws RejectedRecord {
+    /** Index of a contract input field the enrichment reads; -1 when the contract has dropped it (it is then null). */
+    private int index(String path) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).path().equals(path)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int required(String path) {
+        int i = index(path);
+        if (i < 0 || !fields.get(i).required()) {
+            throw new IllegalStateException("table contract: enrichment needs the required input field '" + path + "'");
+        }
+        return i;
+    }
+
+    /** Validates a payload against the table contract in one streaming pass; the contract's fields when valid. */
+    public ParsedEvent validate(byte[] payload) throws RejectedRecord {
         if (payload.length > policy.maxRecordBytes()) {
             throw new RejectedRecord(ReasonCode.TOO_LARGE,
                     "record is " + payload.length + " bytes, over the limit of " + policy.maxRecordBytes());
@@ -55,9 +93,20 @@ public final class EventProcessor {
         if (!isUtf8(payload)) {
             throw new RejectedRecord(ReasonCode.INVALID_UTF8, "record is not valid UTF-8");
         }
-        JsonNode node;
-        try {
-            node = mapper.readTree(payload);
+        String[] values = new String[fields.size()];
+        JsonToken[] kinds = new JsonToken[fields.size()];
+        try (JsonParser p = factory.createParser(payload)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new RejectedRecord(ReasonCode.NOT_JSON, "not JSON: empty record");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                requireEnd(p);
+                throw new RejectedRecord(ReasonCode.NOT_OBJECT, "record is a JSON " + typeName(first) + ", not an object");
+            }
+            collect(p, trie, values, kinds);
+            requireEnd(p);
         } catch (StreamConstraintsException e) {
             throw new RejectedRecord(ReasonCode.TOO_DEEP, "JSON nesting is deeper than " + policy.maxNestingDepth());
         } catch (JsonProcessingException e) {
@@ -65,62 +114,95 @@ public final class EventProcessor {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (node == null || node.isMissingNode()) {
-            throw new RejectedRecord(ReasonCode.NOT_JSON, "not JSON: empty record");
+        Instant timestamp = null;
+        for (int i = 0; i < fields.size(); i++) {
+            Instant t = checkField(fields.get(i), kinds[i], values[i]);
+            if (i == timestampField) {
+                timestamp = t;
+            }
         }
-        if (!node.isObject()) {
-            throw new RejectedRecord(ReasonCode.NOT_OBJECT, "record is a JSON " + node.getNodeType().name().toLowerCase(Locale.ROOT)
-                    + ", not an object");
-        }
-        for (FieldSpec f : fields) {
-            checkField((ObjectNode) node, f);
-        }
-        return (ObjectNode) node;
+        return new ParsedEvent(values, timestamp, values[userIdField]);
     }
 
-    private static void checkField(ObjectNode root, FieldSpec f) throws RejectedRecord {
-        JsonNode v = root;
-        for (String s : f.segments()) {
-            v = v.get(s);
-            if (v == null || v.isNull()) {
-                if (f.required()) {
-                    throw new RejectedRecord(ReasonCode.MISSING_FIELD, "required field '" + f.path() + "' is missing");
-                }
-                return;
+    /** Walks one object, keeping the text and token kind of contract fields and skipping everything else. */
+    private static void collect(JsonParser p, FieldTrie node, String[] values, JsonToken[] kinds) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            FieldTrie child = node.children.get(p.currentName());
+            JsonToken value = p.nextToken();
+            if (child == null) {
+                p.skipChildren();
+                continue;
             }
+            if (child.fieldIndex >= 0) {
+                kinds[child.fieldIndex] = value;
+                values[child.fieldIndex] = value == JsonToken.VALUE_STRING ? p.getText() : null;
+            }
+            if (value == JsonToken.START_OBJECT && !child.children.isEmpty()) {
+                collect(p, child, values, kinds);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private static void requireEnd(JsonParser p) throws IOException, RejectedRecord {
+        if (p.nextToken() != null) {
+            throw new RejectedRecord(ReasonCode.NOT_JSON, "not JSON: trailing content after the first value");
+        }
+    }
+
+    /** Checks one contract field; returns the parsed instant of a timestamp field. */
+    private static Instant checkField(FieldSpec f, JsonToken kind, String text) throws RejectedRecord {
+        if (kind == null || kind == JsonToken.VALUE_NULL) {
+            if (f.required()) {
+                throw new RejectedRecord(ReasonCode.MISSING_FIELD, "required field '" + f.path() + "' is missing");
+            }
+            return null;
         }
         switch (f.type()) {
             case "string", "timestamp" -> {
-                if (!v.isTextual()) {
-                    throw new RejectedRecord(ReasonCode.WRONG_TYPE, "field '" + f.path() + "' must be a string, got "
-                            + v.getNodeType().name().toLowerCase(Locale.ROOT));
+                if (kind != JsonToken.VALUE_STRING) {
+                    throw new RejectedRecord(ReasonCode.WRONG_TYPE, "field '" + f.path() + "' must be a string, got " + typeName(kind));
                 }
-                if (f.required() && v.textValue().isBlank()) {
+                if (f.required() && text.isBlank()) {
                     throw new RejectedRecord(ReasonCode.MISSING_FIELD, "required field '" + f.path() + "' is empty");
                 }
                 if (f.type().equals("timestamp")) {
                     try {
-                        Timestamps.parse(v.textValue());
+                        return Timestamps.parse(text);
                     } catch (DateTimeParseException e) {
                         throw new RejectedRecord(ReasonCode.BAD_TIMESTAMP, "field '" + f.path()
-                                + "' is not an ISO-8601 date-time: '" + abbreviate(v.textValue()) + "'");
+                                + "' is not an ISO-8601 date-time: '" + abbreviate(text) + "'");
                     }
                 }
+                return null;
             }
             case "object" -> {
-                if (!v.isObject()) {
-                    throw new RejectedRecord(ReasonCode.WRONG_TYPE, "field '" + f.path() + "' must be an object, got "
-                            + v.getNodeType().name().toLowerCase(Locale.ROOT));
+                if (kind != JsonToken.START_OBJECT) {
+                    throw new RejectedRecord(ReasonCode.WRONG_TYPE, "field '" + f.path() + "' must be an object, got " + typeName(kind));
                 }
+                return null;
             }
             default -> throw new IllegalStateException("table contract: unknown type '" + f.type() + "' of " + f.path());
         }
     }
 
+    private static String typeName(JsonToken t) {
+        return switch (t) {
+            case START_OBJECT -> "object";
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> t.name().toLowerCase(Locale.ROOT);
+        };
+    }
+
     /** Validates and enriches one Kinesis record into its raw-zone line, or its errors-zone line with the reason. */
     public RoutedRecord process(byte[] payload, RecordMeta meta) {
         try {
-            ObjectNode event = validate(payload);
+            ParsedEvent event = validate(payload);
             return new RoutedRecord(Zone.RAW, rawPartition(meta.arrival()), enrich(event, meta), null);
         } catch (RejectedRecord r) {
             return rejected(payload, meta, r.reason(), r.getMessage());
@@ -153,9 +235,9 @@ public final class EventProcessor {
         return "dt=" + Timestamps.date(arrival) + "/hour=" + (h < 10 ? "0" : "") + h;
     }
 
-    private byte[] enrich(ObjectNode e, RecordMeta meta) {
-        String timestamp = e.get("timestamp").textValue();
-        Instant eventTime = Timestamps.parse(timestamp);
+    private byte[] enrich(ParsedEvent e, RecordMeta meta) {
+        String timestamp = e.text(timestampField);
+        Instant eventTime = e.timestamp();
         Instant arrival = meta.arrival();
         String flag = null;
         Instant partitionTime = eventTime;
@@ -166,10 +248,8 @@ public final class EventProcessor {
             flag = "future";
             partitionTime = arrival;
         }
-        JsonNode data = e.path("data");
-        JsonNode location = data.path("location");
-        String pageUrl = text(data, "page_url");
-        String eventId = text(e, "event_id");
+        String pageUrl = e.text(pageUrlField);
+        String eventId = e.text(eventIdField);
         if (eventId == null || eventId.isBlank()) {
             eventId = derivedEventId(meta);
         }
@@ -178,8 +258,8 @@ public final class EventProcessor {
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("event_id", eventId);
-            g.writeStringField("event_type", e.get("event_type").textValue().trim().toLowerCase(Locale.ROOT));
-            g.writeStringField("user_id", e.get("user_id").textValue());
+            g.writeStringField("event_type", e.text(eventTypeField).trim().toLowerCase(Locale.ROOT));
+            g.writeStringField("user_id", e.text(userIdField));
             g.writeStringField("timestamp", timestamp);
             g.writeStringField("event_time", Timestamps.iso(eventTime));
             g.writeStringField("ingest_time", Timestamps.iso(arrival));
@@ -189,12 +269,12 @@ public final class EventProcessor {
             g.writeStringField("page_url", pageUrl);
             g.writeStringField("page_host", pageUrl == null ? null : Normalizer.urlHost(pageUrl));
             g.writeStringField("page_path", pageUrl == null ? null : Normalizer.urlPath(pageUrl));
-            g.writeStringField("product_id", text(data, "product_id"));
-            g.writeStringField("category", text(data, "category"));
-            g.writeStringField("session_id", text(data, "session_id"));
-            g.writeStringField("device_type", normalizer.deviceType(text(data, "device_type")));
-            g.writeStringField("country", normalizer.country(text(location, "country")));
-            g.writeStringField("city", text(location, "city"));
+            g.writeStringField("product_id", e.text(productIdField));
+            g.writeStringField("category", e.text(categoryField));
+            g.writeStringField("session_id", e.text(sessionIdField));
+            g.writeStringField("device_type", normalizer.deviceType(e.text(deviceTypeField)));
+            g.writeStringField("country", normalizer.country(e.text(countryField)));
+            g.writeStringField("city", e.text(cityField));
             g.writeStringField("shard_id", meta.shardId());
             g.writeStringField("sequence_number", meta.sequenceNumber());
             g.writeEndObject();
@@ -226,11 +306,6 @@ public final class EventProcessor {
             lsb = (lsb << 8) | (md5[i + 8] & 0xff);
         }
         return new UUID(msb, lsb).toString();
-    }
-
-    private static String text(JsonNode parent, String field) {
-        JsonNode v = parent.get(field);
-        return v == null || !v.isTextual() ? null : v.textValue();
     }
 
     private static String abbreviate(String s) {

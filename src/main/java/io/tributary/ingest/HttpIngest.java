@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.config.TributaryConfig;
 import io.tributary.event.EventProcessor;
+import io.tributary.event.ParsedEvent;
 import io.tributary.event.RejectedRecord;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -73,8 +74,8 @@ public class HttpIngest {
         for (int i = 0; i < records.size(); i++) {
             ObjectNode r = results.addObject().put("index", i);
             try {
-                ObjectNode event = processor.validate(records.get(i));
-                entries.add(new KinesisPublisher.Entry(records.get(i), partitionKey(event)));
+                ParsedEvent event = processor.validate(records.get(i));
+                entries.add(new KinesisPublisher.Entry(records.get(i), partitionKey(event.userId())));
                 entryResults.add(r);
             } catch (RejectedRecord e) {
                 rejected++;
@@ -106,9 +107,8 @@ public class HttpIngest {
         return new IngestReply(failed > 0 ? 503 : 200, reply.toString());
     }
 
-    private static String partitionKey(ObjectNode event) {
-        JsonNode user = event.get("user_id");
-        return user != null && user.isTextual() && !user.textValue().isEmpty() ? user.textValue() : UUID.randomUUID().toString();
+    private static String partitionKey(String userId) {
+        return userId != null && !userId.isEmpty() ? userId : UUID.randomUUID().toString();
     }
 
     /** One object, an array (each element re-serialised), or NDJSON (one record per non-blank line). */

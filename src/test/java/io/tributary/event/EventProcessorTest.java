@@ -183,6 +183,14 @@ class EventProcessorTest {
     }
 
     @Test
+    void unknownFieldsAreIgnoredButTheWholeRecordMustBeValidJson() throws Exception {
+        String extra = SEED.replace("{\"timestamp\"", "{\"extra\":{\"deep\":[1,{\"x\":null}],\"user_id\":7},\"timestamp\"");
+        assertEquals("user_123", line(PROCESSOR.process(extra.getBytes(StandardCharsets.UTF_8), META)).get("user_id").asText());
+        String broken = SEED.replace("{\"timestamp\"", "{\"extra\":[1,},\"timestamp\"");
+        assertEquals(ReasonCode.NOT_JSON, PROCESSOR.process(broken.getBytes(StandardCharsets.UTF_8), META).reason());
+    }
+
+    @Test
     void optionalFieldsMayBeAbsent() throws Exception {
         String minimal = "{\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"login\"}";
         JsonNode e = line(PROCESSOR.process(minimal.getBytes(StandardCharsets.UTF_8), META));
