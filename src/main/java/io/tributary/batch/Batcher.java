@@ -1,5 +1,7 @@
 package io.tributary.batch;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -38,13 +40,19 @@ public final class Batcher {
 
     /** Seeds a shard's checkpoint (loaded from the checkpoint store) before its first record. */
     public synchronized void restore(String shardId, String checkpoint) {
-        shards.computeIfAbsent(shardId, s -> new ShardProgress(checkpoint));
+        restore(shardId, checkpoint, null);
+    }
+
+    /** Seeds a shard's checkpoint and the arrival time of its record (null when the stored checkpoint predates it). */
+    public synchronized void restore(String shardId, String checkpoint, Instant checkpointArrival) {
+        shards.computeIfAbsent(shardId, s -> new ShardProgress(checkpoint, checkpointArrival, nanoClock.getAsLong()));
     }
 
     /** Adds one record; returns the batches this sealed (usually none). */
     public synchronized List<SealedBatch> add(RecordMeta meta, RoutedRecord record) {
         String shardId = meta.shardId();
-        ShardProgress progress = shards.computeIfAbsent(shardId, s -> new ShardProgress(null));
+        long now = nanoClock.getAsLong();
+        ShardProgress progress = shards.computeIfAbsent(shardId, s -> new ShardProgress(null, null, now));
         List<SealedBatch> sealed = new ArrayList<>(0);
         if (record.zone() == Zone.RAW) {
             String previous = progress.lastRawPartition;
@@ -61,11 +69,11 @@ public final class Batcher {
         OpenKey key = openKey(record.zone(), shardId, record.partition());
         OpenBatch batch = open.get(key);
         if (batch == null) {
-            batch = new OpenBatch(record.zone(), record.partition(), shardId, nanoClock.getAsLong(), settings.gzipLevel());
+            batch = new OpenBatch(record.zone(), record.partition(), shardId, now, settings.gzipLevel());
             open.put(key, batch);
         }
         batch.append(record.line(), meta.sequenceNumber());
-        progress.track(batch, meta.sequenceNumber());
+        progress.track(batch, meta.sequenceNumber(), meta.arrival(), now);
         if (batch.records >= settings.maxRecords() || batch.uncompressedBytes >= settings.maxBytes()) {
             open.remove(key);
             sealed.add(seal(batch));
@@ -116,9 +124,36 @@ public final class Batcher {
         return changed;
     }
 
+    /** Checkpoints (with the arrival time of their record) that moved since the last {@link #persisted} call, by shard. */
+    public synchronized Map<String, ShardPosition> unpersistedPositions() {
+        Map<String, ShardPosition> changed = new HashMap<>();
+        shards.forEach((shard, p) -> {
+            if (p.checkpoint != null && !p.checkpoint.equals(p.persisted)) {
+                changed.put(shard, new ShardPosition(p.checkpoint, p.checkpointArrival));
+            }
+        });
+        return changed;
+    }
+
     /** Records that a shard's checkpoint was written to the checkpoint store. */
     public synchronized void persisted(String shardId, String checkpoint) {
         shards.get(shardId).persisted = checkpoint;
+    }
+
+    /** Records that a shard's checkpoint and its arrival time were written to the checkpoint store. */
+    public synchronized void persisted(String shardId, ShardPosition position) {
+        ShardProgress p = shards.get(shardId);
+        p.persisted = position.sequenceNumber();
+        p.persistedArrival = position.arrival();
+    }
+
+    /** What hour sealing needs to know of every shard this process reads: see {@link ShardWatermark}. */
+    public synchronized List<ShardWatermark> watermarks() {
+        long now = nanoClock.getAsLong();
+        List<ShardWatermark> out = new ArrayList<>(shards.size());
+        shards.forEach((shard, p) -> out.add(new ShardWatermark(shard, p.checkpointArrival, p.pendingRecords,
+                Duration.ofNanos(Math.max(0, now - p.lastActivityNanos)))));
+        return out;
     }
 
     /** Where a re-opened shard iterator must resume: after the last record this process read, else after the checkpoint. */

@@ -1,5 +1,6 @@
 package io.tributary.batch;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
@@ -9,7 +10,8 @@ import java.util.ArrayDeque;
  */
 final class ShardProgress {
 
-    private record Segment(OpenBatch batch, String firstSeq, String[] lastSeq) {
+    /** {@code last[0]} is the segment's last sequence number, {@code lastArrival[0]} that record's arrival. */
+    private record Segment(OpenBatch batch, String firstSeq, String[] lastSeq, Instant[] lastArrival) {
     }
 
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
@@ -17,24 +19,35 @@ final class ShardProgress {
     String lastRead;
     /** Last sequence number durably in S3 with everything before it. */
     String checkpoint;
+    /** Kinesis arrival time of the checkpoint's record (null when unknown: no checkpoint, or one written before it was kept). */
+    Instant checkpointArrival;
+    /** Arrival time of the checkpoint value last written to the checkpoint store. */
+    Instant persistedArrival;
+    /** When (Batcher's nano clock) this process last read a record of the shard, or first heard of it. */
+    long lastActivityNanos;
     /** Checkpoint value last written to the checkpoint store. */
     String persisted;
     /** Partition of the newest raw record, to seal older hours early. */
     String lastRawPartition;
     long pendingRecords;
 
-    ShardProgress(String checkpoint) {
+    ShardProgress(String checkpoint, Instant checkpointArrival, long nowNanos) {
         this.checkpoint = checkpoint;
         this.persisted = checkpoint;
+        this.checkpointArrival = checkpointArrival;
+        this.persistedArrival = checkpointArrival;
+        this.lastActivityNanos = nowNanos;
     }
 
-    void track(OpenBatch batch, String seq) {
+    void track(OpenBatch batch, String seq, Instant arrival, long nowNanos) {
         Segment tail = segments.peekLast();
         if (tail != null && tail.batch == batch) {
             tail.lastSeq[0] = seq;
+            tail.lastArrival[0] = arrival;
         } else {
-            segments.addLast(new Segment(batch, seq, new String[] {seq}));
+            segments.addLast(new Segment(batch, seq, new String[] {seq}, new Instant[] {arrival}));
         }
+        lastActivityNanos = nowNanos;
         lastRead = seq;
         pendingRecords++;
     }
@@ -43,7 +56,9 @@ final class ShardProgress {
     void advance(int durableRecords) {
         pendingRecords -= durableRecords;
         while (!segments.isEmpty() && segments.peekFirst().batch.durable) {
-            checkpoint = segments.pollFirst().lastSeq[0];
+            Segment done = segments.pollFirst();
+            checkpoint = done.lastSeq[0];
+            checkpointArrival = done.lastArrival[0];
         }
     }
 

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.tributary.batch.Batcher;
+import io.tributary.batch.ShardPosition;
 
 /** Loads a shard's checkpoint when its iterator opens and writes advanced checkpoints to the store. */
 @Singleton
@@ -32,18 +33,19 @@ public class Checkpoints {
         if (inProcess != null) {
             return inProcess;
         }
-        String stored = store.load(shardId);
-        batcher.restore(shardId, stored);
+        ShardPosition position = store.loadPosition(shardId);
+        String stored = position == null ? null : position.sequenceNumber();
+        batcher.restore(shardId, stored, position == null ? null : position.arrival());
         LOG.infof("shard %s resumes %s", shardId, stored == null ? "from the configured iterator type" : "after " + stored);
         return stored;
     }
 
     /** Writes every checkpoint that advanced since the last call. */
     public int persist() {
-        Map<String, String> changed = batcher.unpersistedCheckpoints();
-        changed.forEach((shard, seq) -> {
-            store.save(shard, seq);
-            batcher.persisted(shard, seq);
+        Map<String, ShardPosition> changed = batcher.unpersistedPositions();
+        changed.forEach((shard, position) -> {
+            store.save(shard, position);
+            batcher.persisted(shard, position);
         });
         return changed.size();
     }

@@ -40,6 +40,70 @@ public interface TributaryConfig {
     /** Athena over the curated zone. */
     Athena athena();
 
+    /** Hour sealing and the Glue job that curates each sealed raw hour (docs/sealing-and-glue.md). */
+    Glue glue();
+
+    interface Glue {
+        /** Seal raw hours and run the Glue job for each; off by default (needs a deployed job, or the local Glue stand-in). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Name of the Glue job (Terraform's tributary-curated job). Required when enabled. */
+        Optional<String> jobName();
+
+        /** Endpoint override (local Glue stand-in); unset on AWS. */
+        Optional<String> endpointOverride();
+
+        /** The job's --curated_path, e.g. s3://tributary-curated/curated/events. Required when enabled. */
+        Optional<String> curatedPath();
+
+        /** The job's --errors_path (rows the job rejects), e.g. s3://tributary-errors/errors/glue. Required when enabled. */
+        Optional<String> errorsPath();
+
+        /** Prefix of the run summaries; each run writes {@code <prefix>/arrival_hour=<hour>.json}. Required when enabled. */
+        Optional<String> summaryPrefix();
+
+        /** The job's --raw_path; unset means s3://<tributary.lake.raw-bucket>/<tributary.lake.raw-prefix>. */
+        Optional<String> rawPath();
+
+        /** How far past an hour's end every shard must be (or how long a shard must be idle) before the hour is sealed. */
+        @WithDefault("5m")
+        Duration gracePeriod();
+
+        /** How often hours are checked for sealing and running job runs are looked at. */
+        @WithDefault("30s")
+        Duration checkInterval();
+
+        /** First wait before polling a started run (GetJobRun); doubles after each poll up to the maximum. */
+        @WithDefault("15s")
+        Duration pollInitialDelay();
+
+        /** Longest wait between two polls of a running job run. */
+        @WithDefault("2m")
+        Duration pollMaxDelay();
+
+        /** Runs started again after a failed run of the same hour (0: no retry); then the hour stays FAILED. */
+        @WithDefault("2")
+        int maxRetries();
+
+        /** Job runs this application keeps in flight at once (the Glue job's MaxConcurrentRuns should allow it). */
+        @WithDefault("1")
+        int maxConcurrentRuns();
+
+        /** How far back raw hours are looked for (and unfinished hours resumed) after a start or an outage. */
+        @WithDefault("P2D")
+        Duration lookback();
+
+        /** Key prefix (in the raw bucket) of the durable per-hour state objects. */
+        @WithDefault("_tributary/state/hours")
+        String statePrefix();
+
+        /** Also seal the current, still open hour once every shard is idle past the grace period: tests and dev mode
+         *  only (a record arriving later in that hour would need the hour run again). */
+        @WithDefault("false")
+        boolean sealOpenHour();
+    }
+
     interface Redshift {
         /** Load aggregates into Redshift; when false the 'redshift' data source stays inactive and nothing connects. */
         @WithDefault("false")

@@ -1,0 +1,277 @@
+package io.tributary.sealing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tributary.batch.ShardWatermark;
+
+/**
+ * Seals raw hours and curates each with one Glue job run at a time per hour: the seal-hours route calls {@link #tick} on a
+ * timer. Each tick finds the raw hours of the lookback window, seals the complete ones ({@link SealPolicy}), starts their
+ * runs, polls running runs with backoff, retries failed runs, and returns the hours that succeeded and still have to be
+ * handed to {@code direct:hour-curated}. Every state change is written to the {@link HourStore} before the next step, so a
+ * restart resumes each hour where it was: a RUNNING hour is polled again (never started twice), a STARTING hour is looked
+ * up by its run token, a SUCCEEDED hour not yet handed off is handed off again (at least once).
+ */
+public final class HourSealer {
+
+    /** Job argument carrying the token of one attempt; the job ignores arguments it does not know. */
+    public static final String RUN_TOKEN_ARGUMENT = "--tributary_run_token";
+
+    private static final Logger LOG = Logger.getLogger(HourSealer.class);
+
+    /** Where the job reads and writes: its fixed arguments. */
+    public record JobPaths(String rawPath, String curatedPath, String errorsPath, String summaryPrefix) {
+        String summaryPath(String hour) {
+            return summaryPrefix + "/arrival_hour=" + hour + ".json";
+        }
+    }
+
+    /** How runs are driven. */
+    public record RunSettings(int maxRetries, int maxConcurrentRuns, Duration pollInitialDelay, Duration pollMaxDelay,
+                              Duration lookback) {
+    }
+
+    private record NextPoll(Instant at, Duration delay) {
+    }
+
+    private final HourStore store;
+    private final GlueRuns glue;
+    private final ShardWatermarks shards;
+    private final SealPolicy policy;
+    private final JobPaths paths;
+    private final RunSettings settings;
+    private final Clock clock;
+    private final TreeMap<String, HourState> hours = new TreeMap<>();
+    private final Map<String, NextPoll> polls = new HashMap<>();
+    private final AtomicLong oldestUnfinishedAgeSeconds = new AtomicLong();
+    private final Counter sealed;
+    private final Counter started;
+    private final Counter succeeded;
+    private final Counter failed;
+    private final Timer runDuration;
+
+    public HourSealer(HourStore store, GlueRuns glue, ShardWatermarks shards, SealPolicy policy, JobPaths paths,
+                      RunSettings settings, Clock clock, MeterRegistry registry) {
+        this.store = store;
+        this.glue = glue;
+        this.shards = shards;
+        this.policy = policy;
+        this.paths = paths;
+        this.settings = settings;
+        this.clock = clock;
+        this.sealed = Counter.builder("tributary.hours.sealed").description("Raw hours sealed (complete in the raw zone)").register(registry);
+        this.started = Counter.builder("tributary.glue.runs.started").description("Glue job runs started").register(registry);
+        this.succeeded = Counter.builder("tributary.glue.runs.succeeded").description("Glue job runs that succeeded").register(registry);
+        this.failed = Counter.builder("tributary.glue.runs.failed")
+                .description("Glue job runs that ended FAILED, STOPPED, TIMEOUT or ERROR, or were lost").register(registry);
+        this.runDuration = Timer.builder("tributary.glue.run.duration").description("Duration of finished Glue job runs").register(registry);
+        Gauge.builder("tributary.hours.oldest.unsealed.age.seconds", oldestUnfinishedAgeSeconds, AtomicLong::get)
+                .description("Seconds since the end of the oldest raw hour in the lookback window that is not curated yet")
+                .register(registry);
+    }
+
+    /** One round: discover, seal, start, poll, retry. Returns the curated hours to hand to the next step. */
+    public synchronized List<CuratedHour> tick() {
+        Instant now = clock.instant();
+        discover(now);
+        List<ShardWatermark> marks = null;
+        List<CuratedHour> curated = new ArrayList<>();
+        for (String hour : new ArrayList<>(hours.keySet())) {
+            HourState s = hours.get(hour);
+            try {
+                switch (s.status()) {
+                    case SUCCEEDED -> {
+                        if (!s.handedOff()) {
+                            curated.add(curatedHour(s));
+                        }
+                    }
+                    case FAILED -> {
+                        // every attempt failed: an operator resets the state object (docs/sealing-and-glue.md)
+                    }
+                    case STARTING -> recover(s, now);
+                    case RUNNING -> poll(s, now, curated);
+                    case PENDING -> {
+                        if (inFlight() >= settings.maxConcurrentRuns()) {
+                            continue;
+                        }
+                        if (marks == null && s.sealedAt() == null) {
+                            marks = shards.current();
+                        }
+                        if (s.sealedAt() != null || policy.complete(hour, now, marks)) {
+                            if (s.sealedAt() == null) {
+                                sealed.increment();
+                                LOG.infof("raw hour %s sealed: every shard is past %s or idle", hour, RawHours.end(hour).plus(policy.grace()));
+                            }
+                            start(s.starting(newToken(hour, s.attempts() + 1), now, now), now);
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "raw hour %s (%s, attempt %d, run %s): step failed, tried again next round", hour, s.status(),
+                        s.attempts(), s.runId());
+            }
+        }
+        updateOldest(now);
+        return curated;
+    }
+
+    /** After {@code direct:hour-curated} took the hour: it is not handed off again. */
+    public synchronized void handedOff(CuratedHour hour) {
+        HourState s = hours.get(hour.getHour());
+        if (s != null && !s.handedOff()) {
+            save(s.handedOff(clock.instant()));
+        }
+    }
+
+    /** The state of an hour as this process knows it (tests, health). */
+    public synchronized Optional<HourState> state(String hour) {
+        return Optional.ofNullable(hours.get(hour));
+    }
+
+    private void discover(Instant now) {
+        Instant from = now.minus(settings.lookback());
+        for (String hour : store.rawHours(from, now)) {
+            if (!hours.containsKey(hour)) {
+                hours.put(hour, store.load(hour).orElseGet(() -> HourState.pending(hour)));
+            }
+        }
+        // forget finished hours that left the window; unfinished ones stay until they finish
+        hours.headMap(RawHours.of(from)).values().removeIf(s -> !s.unfinished() && s.handedOff());
+    }
+
+    private int inFlight() {
+        int n = 0;
+        for (HourState s : hours.values()) {
+            if (s.status() == HourState.Status.STARTING || s.status() == HourState.Status.RUNNING) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Records STARTING (with the attempt's token) before StartJobRun, so a crash in between is recovered by token. */
+    private void start(HourState starting, Instant now) {
+        save(starting);
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("--raw_path", paths.rawPath());
+        args.put("--arrival_hour", starting.hour());
+        args.put("--curated_path", paths.curatedPath());
+        args.put("--errors_path", paths.errorsPath());
+        args.put("--summary_path", paths.summaryPath(starting.hour()));
+        args.put(RUN_TOKEN_ARGUMENT, starting.runToken());
+        String runId = glue.start(args);
+        started.increment();
+        LOG.infof("raw hour %s: Glue run %s started (attempt %d)", starting.hour(), runId, starting.attempts());
+        save(starting.running(runId, now));
+        polls.put(starting.hour(), new NextPoll(now.plus(settings.pollInitialDelay()), settings.pollInitialDelay()));
+    }
+
+    /** A STARTING hour after a crash or a failed StartJobRun: attach to the run if it exists, else start it now. */
+    private void recover(HourState s, Instant now) {
+        Instant notBefore = (s.updatedAt() == null ? now : s.updatedAt()).minus(Duration.ofMinutes(5));
+        Optional<JobRunView> run = glue.find(RUN_TOKEN_ARGUMENT, s.runToken(), notBefore);
+        if (run.isPresent()) {
+            LOG.infof("raw hour %s: re-attached to Glue run %s (token %s)", s.hour(), run.get().id(), s.runToken());
+            save(s.running(run.get().id(), now));
+            polls.remove(s.hour()); // poll it on the next round
+        } else {
+            start(s, now);
+        }
+    }
+
+    private void poll(HourState s, Instant now, List<CuratedHour> curated) {
+        NextPoll next = polls.get(s.hour());
+        if (next != null && now.isBefore(next.at())) {
+            return;
+        }
+        Optional<JobRunView> found = glue.get(s.runId());
+        if (found.isEmpty()) {
+            ended(s, null, "Glue does not know run " + s.runId(), now);
+            return;
+        }
+        JobRunView run = found.get();
+        if (run.succeeded()) {
+            polls.remove(s.hour());
+            succeeded.increment();
+            record(run);
+            HourState done = s.succeeded(now);
+            save(done);
+            LOG.infof("raw hour %s curated by Glue run %s (attempt %d, %s)", s.hour(), run.id(), s.attempts(), run.duration());
+            curated.add(curatedHour(done));
+        } else if (run.failed()) {
+            ended(s, run, run.state() + ": " + run.errorMessage(), now);
+        } else {
+            Duration delay = next == null ? settings.pollInitialDelay() : min(next.delay().multipliedBy(2), settings.pollMaxDelay());
+            polls.put(s.hour(), new NextPoll(now.plus(delay), delay));
+        }
+    }
+
+    private void ended(HourState s, JobRunView run, String why, Instant now) {
+        polls.remove(s.hour());
+        failed.increment();
+        if (run != null) {
+            record(run);
+        }
+        boolean retry = s.attempts() <= settings.maxRetries();
+        save(s.failed(why, retry, now));
+        if (retry) {
+            LOG.warnf("raw hour %s: Glue run %s failed (%s); attempt %d of %d follows", s.hour(), s.runId(), why, s.attempts() + 1,
+                    settings.maxRetries() + 1);
+        } else {
+            LOG.errorf("raw hour %s: Glue run %s failed (%s); all %d attempts failed, the hour stays FAILED", s.hour(), s.runId(),
+                    why, s.attempts());
+        }
+    }
+
+    private void record(JobRunView run) {
+        Duration d = run.duration();
+        if (d != null) {
+            runDuration.record(d);
+        }
+    }
+
+    private void save(HourState s) {
+        store.save(s);
+        hours.put(s.hour(), s);
+    }
+
+    private void updateOldest(Instant now) {
+        long age = 0;
+        for (HourState s : hours.values()) {
+            if (s.status() != HourState.Status.SUCCEEDED) {
+                age = Math.max(0, Duration.between(RawHours.end(s.hour()), now).toSeconds());
+                break; // sorted: the first unfinished hour is the oldest
+            }
+        }
+        oldestUnfinishedAgeSeconds.set(age);
+    }
+
+    private CuratedHour curatedHour(HourState s) {
+        return new CuratedHour(s.hour(), s.runId(), s.attempts(), paths.curatedPath(), paths.summaryPath(s.hour()));
+    }
+
+    private static String newToken(String hour, int attempt) {
+        return hour + "-a" + attempt + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

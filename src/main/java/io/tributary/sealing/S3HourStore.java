@@ -1,0 +1,113 @@
+package io.tributary.sealing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * Raw hours from the raw zone's {@code dt=…/hour=…/} prefixes (one delimited listing per day) and one JSON state object per
+ * hour, {@code <statePrefix>/<yyyy-MM-dd-HH>.json} in the raw bucket. A put of a whole object is atomic in S3, so a crash
+ * leaves the previous state or the new one.
+ */
+public final class S3HourStore implements HourStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String rawPrefix;
+    private final String statePrefix;
+
+    public S3HourStore(S3Client s3, String bucket, String rawPrefix, String statePrefix) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.rawPrefix = rawPrefix;
+        this.statePrefix = statePrefix;
+    }
+
+    @Override
+    public SortedSet<String> rawHours(Instant from, Instant to) {
+        SortedSet<String> hours = new TreeSet<>();
+        for (Instant day = RawHours.day(from); !day.isAfter(to); day = day.plus(Duration.ofDays(1))) {
+            String prefix = rawPrefix + "/dt=" + day.toString().substring(0, 10) + '/';
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/"))) {
+                for (CommonPrefix p : page.commonPrefixes()) {
+                    String hour = RawHours.fromPartition(p.prefix());
+                    if (hour != null) {
+                        hours.add(hour);
+                    }
+                }
+            }
+        }
+        return hours;
+    }
+
+    String key(String hour) {
+        return statePrefix + '/' + hour + ".json";
+    }
+
+    @Override
+    public Optional<HourState> load(String hour) {
+        try {
+            byte[] body = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(hour))).asByteArray();
+            return Optional.of(parse(new String(body, StandardCharsets.UTF_8)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void save(HourState state) {
+        s3.putObject(b -> b.bucket(bucket).key(key(state.hour())).contentType("application/json"),
+                RequestBody.fromString(format(state), StandardCharsets.UTF_8));
+    }
+
+    static String format(HourState s) {
+        ObjectNode n = JSON.createObjectNode()
+                .put("hour", s.hour())
+                .put("state", s.status().name())
+                .put("attempts", s.attempts())
+                .put("run_token", s.runToken())
+                .put("run_id", s.runId())
+                .put("sealed_at", s.sealedAt() == null ? null : s.sealedAt().toString())
+                .put("updated_at", s.updatedAt() == null ? null : s.updatedAt().toString())
+                .put("error", s.error())
+                .put("handed_off", s.handedOff());
+        return n.toString();
+    }
+
+    static HourState parse(String text) {
+        try {
+            JsonNode n = JSON.readTree(text);
+            return new HourState(n.get("hour").asText(), HourState.Status.valueOf(n.get("state").asText()),
+                    n.path("attempts").asInt(), text(n, "run_token"), text(n, "run_id"), instant(n, "sealed_at"),
+                    instant(n, "updated_at"), text(n, "error"), n.path("handed_off").asBoolean(false));
+        } catch (IOException e) {
+            throw new UncheckedIOException("hour state is not JSON: " + text, e);
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Instant instant(JsonNode n, String field) {
+        String v = text(n, field);
+        return v == null ? null : Instant.parse(v);
+    }
+}
