@@ -116,9 +116,13 @@ public final class StandIns {
 
     private static void run(List<String> command, Path dir) {
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+            // never inheritIO: a test JVM's stdin/stdout are surefire's channel, and npm would write into it and make it
+            // non-blocking ("std/in stream corrupted")
+            java.io.File log = dir.resolve("npm-ci.log").toFile();
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (p.waitFor() != 0) {
-                throw new IllegalStateException(command + " failed with exit code " + p.exitValue() + " in " + dir);
+                throw new IllegalStateException(command + " failed with exit code " + p.exitValue() + " in " + dir + "; see " + log);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
