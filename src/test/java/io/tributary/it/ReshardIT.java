@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -58,8 +59,12 @@ class ReshardIT {
                     .until(() -> lake.raw().size() >= 1000);
             // once every shard, the closed parent included, has a durable checkpoint the consumer has re-polled the parent
             // (its iterator is re-opened after a close) several times: a re-read from its start would show in the count
+            Path checkpoints = lake.basedir.resolve(lake.rawBucket).resolve("_checkpoints").resolve(lake.stream);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                try (var files = Files.list(lake.basedir.resolve(lake.rawBucket).resolve("_checkpoints").resolve(lake.stream))) {
+                if (!Files.isDirectory(checkpoints)) {
+                    return false;
+                }
+                try (var files = Files.list(checkpoints)) {
                     return files.count() >= 4;
                 }
             });
