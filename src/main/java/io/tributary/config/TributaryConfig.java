@@ -40,6 +40,25 @@ public interface TributaryConfig {
     /** Athena over the curated zone. */
     Athena athena();
 
+    /** Graceful shutdown (SIGTERM) in container mode. */
+    Shutdown shutdown();
+
+    /** Lambda mode (the Kinesis event source mapping invokes the function). */
+    Lambda lambda();
+
+    interface Shutdown {
+        /** Longest time the SIGTERM flush of open batches and checkpoints may take; what is not durable by then is logged and
+         *  read again after the last checkpoint on the next start. Keep it under the ECS stopTimeout (default 30 s). */
+        @WithDefault("25s")
+        Duration deadline();
+    }
+
+    interface Lambda {
+        /** host:port of the Lambda Runtime API to poll for invocations (custom runtime, e.g. the native bootstrap passes
+         *  $AWS_LAMBDA_RUNTIME_API). Unset on the managed Java runtime, which calls the handler class itself. */
+        Optional<String> runtimeApi();
+    }
+
     interface Redshift {
         /** Load aggregates into Redshift; when false the 'redshift' data source stays inactive and nothing connects. */
         @WithDefault("false")
@@ -167,6 +186,10 @@ public interface TributaryConfig {
         /** How often aged batches are looked for. */
         @WithDefault("1s")
         Duration ageCheckInterval();
+
+        /** Run the age-based flush timer; false in Lambda mode, where every invocation flushes all it read before returning. */
+        @WithDefault("true")
+        boolean ageFlushEnabled();
     }
 
     interface Event {
@@ -191,6 +214,10 @@ public interface TributaryConfig {
         /** API key producers send in the X-Api-Key header. Required. */
         String apiKey();
 
+        /** Serve POST /events (the ingest-http route); false in Lambda mode, which has no inbound HTTP. */
+        @WithDefault("true")
+        boolean httpEnabled();
+
         /** Kinesis PutRecords attempts for entries that keep failing (throttling, internal errors). */
         @WithDefault("5")
         int maxAttempts();
@@ -208,5 +235,9 @@ public interface TributaryConfig {
         /** How often advanced checkpoints are written to S3. */
         @WithDefault("5s")
         Duration interval();
+
+        /** Write checkpoints (timer and shutdown); false in Lambda mode, where the event source mapping keeps them. */
+        @WithDefault("true")
+        boolean enabled();
     }
 }
