@@ -49,6 +49,8 @@ public final class LambdaRuntimeStandIn implements AutoCloseable {
     }
 
     public static LambdaRuntimeStandIn start() {
+        // small replies on loopback: without TCP_NODELAY, Nagle and delayed ACKs add tens of ms to every invocation
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
             LambdaRuntimeStandIn s = new LambdaRuntimeStandIn(server);
