@@ -178,6 +178,13 @@ public final class Batcher {
         return pending;
     }
 
+    /** Forgets every open batch and every shard's progress: a Lambda invocation starts from nothing, because the event
+     *  source mapping, not this process, owns the checkpoints and re-sends whatever an invocation reported as failed. */
+    public synchronized void reset() {
+        open.clear();
+        shards.clear();
+    }
+
     /** Number of open batches. */
     public synchronized int openBatches() {
         return open.size();

@@ -40,6 +40,25 @@ public interface TributaryConfig {
     /** Athena over the curated zone. */
     Athena athena();
 
+    /** Graceful shutdown (SIGTERM) in container mode. */
+    Shutdown shutdown();
+
+    /** Lambda mode (the Kinesis event source mapping invokes the function). */
+    Lambda lambda();
+
+    interface Shutdown {
+        /** Longest time the SIGTERM flush of open batches and checkpoints may take; what is not durable by then is logged and
+         *  read again after the last checkpoint on the next start. Keep it under the ECS stopTimeout (default 30 s). */
+        @WithDefault("25s")
+        Duration deadline();
+    }
+
+    interface Lambda {
+        /** host:port of the Lambda Runtime API to poll for invocations (custom runtime, e.g. the native bootstrap passes
+         *  $AWS_LAMBDA_RUNTIME_API). Unset on the managed Java runtime, which calls the handler class itself. */
+        Optional<String> runtimeApi();
+    }
+
     /** Hour sealing and the Glue job that curates each sealed raw hour (docs/sealing-and-glue.md). */
     Glue glue();
 
@@ -231,6 +250,10 @@ public interface TributaryConfig {
         /** How often aged batches are looked for. */
         @WithDefault("1s")
         Duration ageCheckInterval();
+
+        /** Run the age-based flush timer; false in Lambda mode, where every invocation flushes all it read before returning. */
+        @WithDefault("true")
+        boolean ageFlushEnabled();
     }
 
     interface Event {
@@ -262,6 +285,10 @@ public interface TributaryConfig {
         /** First backoff between PutRecords retries; doubles with full jitter. */
         @WithDefault("100ms")
         Duration retryBackoff();
+
+        /** Serve POST /events (the ingest-http route); false in Lambda mode, which has no inbound HTTP. */
+        @WithDefault("true")
+        boolean httpEnabled();
     }
 
     interface Checkpoint {
@@ -272,5 +299,9 @@ public interface TributaryConfig {
         /** How often advanced checkpoints are written to S3. */
         @WithDefault("5s")
         Duration interval();
+
+        /** Write checkpoints (timer and shutdown); false in Lambda mode, where the event source mapping keeps them. */
+        @WithDefault("true")
+        boolean enabled();
     }
 }

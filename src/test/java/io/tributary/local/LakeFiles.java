@@ -31,11 +31,19 @@ public final class LakeFiles {
         if (!Files.isDirectory(root.resolve(prefix))) {
             return List.of();
         }
-        try (Stream<Path> files = Files.walk(root.resolve(prefix))) {
-            return files.filter(p -> p.toString().endsWith(".json.gz"))
-                    .map(p -> root.relativize(p).toString().replace('\\', '/')).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> files = Files.walk(root.resolve(prefix))) {
+                return files.filter(p -> p.toString().endsWith(".json.gz"))
+                        .map(p -> root.relativize(p).toString().replace('\\', '/')).sorted().toList();
+            } catch (UncheckedIOException e) {
+                // s3proxy writes an object to a temporary file and renames it: a walk can meet a file that is gone by the
+                // time it is read. Walk again; the object is complete on a later walk.
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -1,0 +1,132 @@
+package io.tributary.lambda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.tributary.batch.Batcher;
+import io.tributary.batch.SealedBatch;
+import io.tributary.ingest.StreamIngest;
+
+/**
+ * Lambda mode: one invocation of the Kinesis event source mapping. Every record goes through the same ingest core as the
+ * container consumer ({@code direct:ingest}: parse, validate, enrich, batch, write); before returning, every open batch is
+ * written, because a Lambda keeps nothing between invocations. When an S3 write fails, the reply names per shard the first
+ * record that is not durable, and the event source mapping re-sends the shard from there. Bad records never fail the batch:
+ * the ingest core puts them in the errors zone.
+ */
+@Singleton
+@Named("kinesisBatchHandler")
+public class KinesisBatchHandler {
+
+    private static final Logger LOG = Logger.getLogger(KinesisBatchHandler.class);
+
+    private final Batcher batcher;
+    private final ProducerTemplate producer;
+    private final ObjectMapper json;
+
+    public KinesisBatchHandler(CamelContext camel, Batcher batcher, ObjectMapper json) {
+        this.batcher = batcher;
+        this.producer = camel.createProducerTemplate();
+        this.json = json;
+    }
+
+    /** The stream form the Lambda runtimes call: Kinesis event JSON in, partial batch response JSON out. */
+    public void handle(InputStream event, OutputStream reply) throws IOException {
+        BatchResponse response = handle(json.readValue(event, KinesisEventBatch.class));
+        json.writeValue(reply, response);
+    }
+
+    /** Ingests one event source mapping batch; synchronized because the batcher's state belongs to one invocation. */
+    public synchronized BatchResponse handle(KinesisEventBatch event) {
+        batcher.reset();
+        Set<String> shards = new LinkedHashSet<>();
+        // shard → sequence number of the record whose processing failed (a failed S3 write is tracked by the batcher)
+        Map<String, String> failedAt = new HashMap<>();
+        int records = 0;
+        try {
+            for (KinesisEventBatch.Record record : event.records()) {
+                String shard = record.shardId();
+                shards.add(shard);
+                if (failedAt.containsKey(shard)) {
+                    continue; // the mapping re-sends this shard from its first failure; writing more of it would only duplicate
+                }
+                KinesisEventBatch.Kinesis k = record.kinesis();
+                Map<String, Object> headers = new HashMap<>(4);
+                headers.put(StreamIngest.SHARD_ID, shard);
+                headers.put(StreamIngest.SEQUENCE_NUMBER, k.sequenceNumber());
+                headers.put(StreamIngest.ARRIVAL, k.arrival());
+                try {
+                    producer.sendBodyAndHeaders("direct:ingest", k.data(), headers);
+                    records++;
+                } catch (RuntimeException e) {
+                    LOG.warnf("shard %s: record %s not durable (%s); the rest of the shard is left to the retry", shard, k.sequenceNumber(), rootCause(e));
+                    failedAt.put(shard, k.sequenceNumber());
+                }
+            }
+            int written = 0;
+            for (SealedBatch batch : batcher.drain()) {
+                if (failedAt.containsKey(batch.shardId())) {
+                    continue;
+                }
+                try {
+                    producer.sendBody("direct:write-batch", batch);
+                    written++;
+                } catch (RuntimeException e) {
+                    LOG.warnf("shard %s: %s not written (%s)", batch.shardId(), batch, rootCause(e));
+                    failedAt.put(batch.shardId(), batcher.firstUndurable(batch.shardId()));
+                }
+            }
+            List<BatchResponse.ItemFailure> failures = new ArrayList<>();
+            Map<String, String> retryFrom = new LinkedHashMap<>();
+            for (String shard : shards) {
+                // every batch was written or failed, so the first record the batcher still holds is the first one lost
+                String first = batcher.firstUndurable(shard);
+                String from = first != null ? first : failedAt.get(shard);
+                if (from != null) {
+                    retryFrom.put(shard, from);
+                    failures.add(new BatchResponse.ItemFailure(from));
+                }
+            }
+            if (retryFrom.isEmpty()) {
+                LOG.debugf("invocation: %d records durable, %d open batches written", records, written);
+            } else {
+                LOG.warnf("invocation: partial batch failure, retry from %s", retryFrom);
+            }
+            return new BatchResponse(failures);
+        } finally {
+            batcher.reset();
+        }
+    }
+
+    /** Camel has already logged the failed delivery with its stack trace; one line of cause is enough here. */
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+
+    @PreDestroy
+    void close() throws Exception {
+        producer.close();
+    }
+}
