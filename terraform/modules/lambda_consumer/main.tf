@@ -124,7 +124,7 @@ resource "aws_lambda_function" "this" {
   filename         = var.zip_path
   source_code_hash = local.zip_exists ? filebase64sha256(var.zip_path) : null
   runtime          = local.native ? "provided.al2023" : "java21"
-  handler          = local.native ? "not.used.in.provided.runtime" : "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+  handler          = local.native ? "not.used.in.provided.runtime" : "io.tributary.lambda.KinesisStreamHandler::handleRequest"
   architectures    = [var.architecture]
   memory_size      = var.memory_mb
   timeout          = var.timeout_seconds
