@@ -40,8 +40,9 @@ public class Checkpoints {
         return stored;
     }
 
-    /** Writes every checkpoint that advanced since the last call. */
-    public int persist() {
+    /** Writes every checkpoint that advanced since the last call. Serialised: the timer route and the shutdown flush both
+     *  call it, and two unsynchronised callers could finish in the wrong order and leave an older checkpoint in S3. */
+    public synchronized int persist() {
         Map<String, ShardPosition> changed = batcher.unpersistedPositions();
         changed.forEach((shard, position) -> {
             store.save(shard, position);

@@ -151,7 +151,8 @@ class GracefulShutdownIT {
         for (String shard : List.of("shardId-000000000000", "shardId-000000000001")) {
             Path checkpointFile = basedir.resolve(RAW).resolve("_checkpoints/" + stream + "/" + shard);
             assertTrue(Files.exists(checkpointFile), "checkpoint of " + shard + " written before exit");
-            BigInteger checkpoint = new BigInteger(Files.readString(checkpointFile, StandardCharsets.UTF_8).trim());
+            BigInteger checkpoint = new BigInteger(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(Files.readString(checkpointFile, StandardCharsets.UTF_8)).get("sequence_number").asText());
             Set<String> upToCheckpoint = shardRecords(stream, shard).stream().map(Record::sequenceNumber)
                     .filter(s -> new BigInteger(s).compareTo(checkpoint) <= 0).collect(Collectors.toSet());
             List<String> inLake = raw.stream().filter(l -> l.json().get("shard_id").asText().equals(shard))
