@@ -121,7 +121,7 @@ public final class EventProcessor {
     public RoutedRecord process(byte[] payload, RecordMeta meta) {
         try {
             ObjectNode event = validate(payload);
-            return new RoutedRecord(Zone.RAW, rawPartition(meta.arrival()), enrich(event, meta), null);
+            return enrich(event, meta);
         } catch (RejectedRecord r) {
             return rejected(payload, meta, r.reason(), r.getMessage());
         }
@@ -153,7 +153,7 @@ public final class EventProcessor {
         return "dt=" + Timestamps.date(arrival) + "/hour=" + (h < 10 ? "0" : "") + h;
     }
 
-    private byte[] enrich(ObjectNode e, RecordMeta meta) {
+    private RoutedRecord enrich(ObjectNode e, RecordMeta meta) {
         String timestamp = e.get("timestamp").textValue();
         Instant eventTime = Timestamps.parse(timestamp);
         Instant arrival = meta.arrival();
@@ -175,10 +175,12 @@ public final class EventProcessor {
         }
 
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        EventFacts facts;
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("event_id", eventId);
-            g.writeStringField("event_type", e.get("event_type").textValue().trim().toLowerCase(Locale.ROOT));
+            String eventType = e.get("event_type").textValue().trim().toLowerCase(Locale.ROOT);
+            g.writeStringField("event_type", eventType);
             g.writeStringField("user_id", e.get("user_id").textValue());
             g.writeStringField("timestamp", timestamp);
             g.writeStringField("event_time", Timestamps.iso(eventTime));
@@ -192,8 +194,11 @@ public final class EventProcessor {
             g.writeStringField("product_id", text(data, "product_id"));
             g.writeStringField("category", text(data, "category"));
             g.writeStringField("session_id", text(data, "session_id"));
-            g.writeStringField("device_type", normalizer.deviceType(text(data, "device_type")));
-            g.writeStringField("country", normalizer.country(text(location, "country")));
+            String deviceType = normalizer.deviceType(text(data, "device_type"));
+            String country = normalizer.country(text(location, "country"));
+            g.writeStringField("device_type", deviceType);
+            g.writeStringField("country", country);
+            facts = new EventFacts(eventTime.toEpochMilli(), eventType, country, deviceType);
             g.writeStringField("city", text(location, "city"));
             g.writeStringField("shard_id", meta.shardId());
             g.writeStringField("sequence_number", meta.sequenceNumber());
@@ -201,7 +206,7 @@ public final class EventProcessor {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        return out.toByteArray();
+        return new RoutedRecord(Zone.RAW, rawPartition(arrival), out.toByteArray(), null, facts);
     }
 
     /** MessageDigest.getInstance looks up the provider on every call: keep one per thread. */
