@@ -40,6 +40,81 @@ public interface TributaryConfig {
     /** Athena over the curated zone. */
     Athena athena();
 
+    /** The hourly rollup (Athena over the curated zone into Redshift), run per curated arrival hour. */
+    Rollup rollup();
+
+    /** Real-time minute windows from the ingest path into Redshift (provisional counts). */
+    Minutes minutes();
+
+    /** The ad-hoc query API (POST/GET /api/queries) over Athena. */
+    Query query();
+
+    interface Rollup {
+        /** Milliseconds before the first poll of the rollup query's state. */
+        @WithDefault("500")
+        long initialDelayMs();
+
+        /** Milliseconds between later polls of the rollup query's state. */
+        @WithDefault("2000")
+        long pollDelayMs();
+
+        /** Longest wait for one rollup query attempt to finish, in milliseconds. */
+        @WithDefault("600000")
+        long waitTimeoutMs();
+
+        /** Attempts of the rollup query when Athena fails it with a retryable error (GENERIC_INTERNAL_ERROR, exhausted resources). */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Redeliveries of a whole failed rollup (Athena or Redshift error), with exponential backoff; then the error goes to the caller. */
+        @WithDefault("3")
+        int maxRedeliveries();
+
+        /** First delay between rollup redeliveries, in milliseconds; doubles each time. */
+        @WithDefault("5000")
+        long redeliveryDelayMs();
+
+        /** Rows per GetQueryResults page when reading the rollup (Athena maximum 1000). */
+        @WithDefault("1000")
+        int pageSize();
+    }
+
+    interface Minutes {
+        /** Count events per (minute, event type, country, device type) on the ingest path; also needs tributary.redshift.enabled. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long after a minute ends its window stays open for late events, before it is merged and closed. */
+        @WithDefault("30s")
+        Duration allowedLateness();
+
+        /** How often closed windows are looked for and merged into Redshift. */
+        @WithDefault("5s")
+        Duration flushInterval();
+
+        /** Most open windows held in memory; beyond it events are left to the hourly rollup (counted as dropped). */
+        @WithDefault("200000")
+        int maxOpenWindows();
+    }
+
+    interface Query {
+        /** A query still queued or running this long after it was submitted is stopped and reported as timed out. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Most result rows a query returns over all its pages; more are cut off and reported as truncated. */
+        @WithDefault("10000")
+        int maxRows();
+
+        /** Rows per page of GET /api/queries/{id} (Athena maximum 1000). */
+        @WithDefault("100")
+        int pageSize();
+
+        /** Longest accepted SQL text, in characters. */
+        @WithDefault("100000")
+        int maxSqlLength();
+    }
+
     /** Graceful shutdown (SIGTERM) in container mode. */
     Shutdown shutdown();
 

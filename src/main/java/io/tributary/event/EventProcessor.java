@@ -203,7 +203,7 @@ public final class EventProcessor {
     public RoutedRecord process(byte[] payload, RecordMeta meta) {
         try {
             ParsedEvent event = validate(payload);
-            return new RoutedRecord(Zone.RAW, rawPartition(meta.arrival()), enrich(event, meta), null);
+            return enrich(event, meta);
         } catch (RejectedRecord r) {
             return rejected(payload, meta, r.reason(), r.getMessage());
         }
@@ -235,7 +235,7 @@ public final class EventProcessor {
         return "dt=" + Timestamps.date(arrival) + "/hour=" + (h < 10 ? "0" : "") + h;
     }
 
-    private byte[] enrich(ParsedEvent e, RecordMeta meta) {
+    private RoutedRecord enrich(ParsedEvent e, RecordMeta meta) {
         String timestamp = e.text(timestampField);
         Instant eventTime = e.timestamp();
         Instant arrival = meta.arrival();
@@ -255,10 +255,12 @@ public final class EventProcessor {
         }
 
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        EventFacts facts;
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("event_id", eventId);
-            g.writeStringField("event_type", e.text(eventTypeField).trim().toLowerCase(Locale.ROOT));
+            String eventType = e.text(eventTypeField).trim().toLowerCase(Locale.ROOT);
+            g.writeStringField("event_type", eventType);
             g.writeStringField("user_id", e.text(userIdField));
             g.writeStringField("timestamp", timestamp);
             g.writeStringField("event_time", Timestamps.iso(eventTime));
@@ -272,8 +274,11 @@ public final class EventProcessor {
             g.writeStringField("product_id", e.text(productIdField));
             g.writeStringField("category", e.text(categoryField));
             g.writeStringField("session_id", e.text(sessionIdField));
-            g.writeStringField("device_type", normalizer.deviceType(e.text(deviceTypeField)));
-            g.writeStringField("country", normalizer.country(e.text(countryField)));
+            String deviceType = normalizer.deviceType(e.text(deviceTypeField));
+            String country = normalizer.country(e.text(countryField));
+            g.writeStringField("device_type", deviceType);
+            g.writeStringField("country", country);
+            facts = new EventFacts(eventTime.toEpochMilli(), eventType, country, deviceType);
             g.writeStringField("city", e.text(cityField));
             g.writeStringField("shard_id", meta.shardId());
             g.writeStringField("sequence_number", meta.sequenceNumber());
@@ -281,7 +286,7 @@ public final class EventProcessor {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        return out.toByteArray();
+        return new RoutedRecord(Zone.RAW, rawPartition(arrival), out.toByteArray(), null, facts);
     }
 
     /** MessageDigest.getInstance looks up the provider on every call: keep one per thread. */

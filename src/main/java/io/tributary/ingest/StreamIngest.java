@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tributary.analytics.MinuteWindows;
 import io.tributary.batch.Batcher;
 import io.tributary.batch.SealedBatch;
 import io.tributary.event.EventProcessor;
@@ -57,9 +59,18 @@ public class StreamIngest {
     private final DistributionSummary batchRecords;
     private final Timer flushLatency;
     private final Map<String, AtomicLong> lastArrival = new ConcurrentHashMap<>();
+    private final MinuteWindows minutes;
 
+    /** Without real-time minute windows (the ingest benchmark's bare path). */
+    public StreamIngest(EventProcessor processor, Batcher batcher, String stream, MeterRegistry registry) {
+        this(processor, batcher, stream, registry, MinuteWindows.disabled());
+    }
+
+    @Inject
     public StreamIngest(EventProcessor processor, Batcher batcher,
-                        @ConfigProperty(name = "tributary.kinesis.stream") String stream, MeterRegistry registry) {
+                        @ConfigProperty(name = "tributary.kinesis.stream") String stream, MeterRegistry registry,
+                        MinuteWindows minutes) {
+        this.minutes = minutes;
         this.processor = processor;
         this.batcher = batcher;
         this.stream = stream;
@@ -90,6 +101,7 @@ public class StreamIngest {
         RoutedRecord routed = processor.process(payload, meta);
         if (routed.reason() == null) {
             valid.increment();
+            minutes.add(routed.facts());
         } else {
             invalid.get(routed.reason()).increment();
         }

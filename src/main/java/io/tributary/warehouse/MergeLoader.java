@@ -31,6 +31,7 @@ public final class MergeLoader {
     private final List<String> hourlyRollup;
     private final List<String> topCategories;
     private final List<String> minuteCounts;
+    private final List<String> minuteCountsFinal;
 
     public MergeLoader(DataSource dataSource, SqlDialect dialect, int batchSize) {
         if (batchSize < 1) {
@@ -41,6 +42,7 @@ public final class MergeLoader {
         this.hourlyRollup = SqlScript.statements(SqlScript.resource("sql/redshift/load/hourly_rollup.sql"), dialect);
         this.topCategories = SqlScript.statements(SqlScript.resource("sql/redshift/load/hourly_top_categories.sql"), dialect);
         this.minuteCounts = SqlScript.statements(SqlScript.resource("sql/redshift/load/minute_counts.sql"), dialect);
+        this.minuteCountsFinal = SqlScript.statements(SqlScript.resource("sql/redshift/load/minute_counts_final.sql"), dialect);
     }
 
     /** A row's values in the order of its stage insert. */
@@ -54,7 +56,21 @@ public final class MergeLoader {
      */
     public void mergeHour(Instant hour, List<HourlyRollup> rollup, List<TopCategory> top, boolean isFinal, String sourceRef)
             throws SQLException {
+        mergeHour(hour, rollup, top, null, isFinal, sourceRef);
+    }
+
+    /**
+     * As {@link #mergeHour(Instant, List, List, boolean, String)}, and when {@code finalMinutes} is not null also replaces
+     * the hour's minute_counts with these exact counts (provisional = false), in the same transaction.
+     */
+    public void mergeHour(Instant hour, List<HourlyRollup> rollup, List<TopCategory> top, List<MinuteCount> finalMinutes,
+                          boolean isFinal, String sourceRef) throws SQLException {
         Windows.check(hour, ChronoUnit.HOURS);
+        if (finalMinutes != null) {
+            for (MinuteCount m : finalMinutes) {
+                requireHour(hour, m.minuteStart().truncatedTo(ChronoUnit.HOURS));
+            }
+        }
         java.util.Set<List<String>> keys = new java.util.HashSet<>();
         for (HourlyRollup r : rollup) {
             requireHour(hour, r.windowStart());
@@ -92,6 +108,9 @@ public final class MergeLoader {
                 setNullableString(p, 7, sourceRef);
                 p.setTimestamp(8, loadedAt, SchemaMigrator.utc());
             });
+            if (finalMinutes != null) {
+                run(c, minuteCountsFinal, finalMinutes, window, loadedAt, MergeLoader::bindMinute, false);
+            }
         });
         LOG.debugf("Merged hour %s: %d rollup rows, %d top categories (%s)", hour, rollup.size(), top.size(), sourceRef);
     }
@@ -110,15 +129,27 @@ public final class MergeLoader {
         }
         List<MinuteCount> rows = List.copyOf(last.values());
         Timestamp loadedAt = loadTime();
-        inTransaction(c -> run(c, minuteCounts, rows, null, loadedAt, (p, m) -> {
-            p.setTimestamp(1, Timestamp.from(m.minuteStart()), SchemaMigrator.utc());
-            p.setString(2, m.eventType());
-            p.setString(3, m.country());
-            p.setString(4, m.deviceType());
-            p.setLong(5, m.events());
-            p.setBoolean(6, true);
-            p.setTimestamp(7, loadedAt, SchemaMigrator.utc());
-        }));
+        inTransaction(c -> run(c, minuteCounts, rows, null, loadedAt, MergeLoader::bindMinute, true));
+    }
+
+    private static void bindMinute(PreparedStatement p, MinuteCount m, Timestamp loadedAt, boolean provisional) throws SQLException {
+        p.setTimestamp(1, Timestamp.from(m.minuteStart()), SchemaMigrator.utc());
+        p.setString(2, m.eventType());
+        p.setString(3, m.country());
+        p.setString(4, m.deviceType());
+        p.setLong(5, m.events());
+        p.setBoolean(6, provisional);
+        p.setTimestamp(7, loadedAt, SchemaMigrator.utc());
+    }
+
+    /** Binds a minute row with the load's loaded_at and provisional flag. */
+    private interface MinuteBinder {
+        void bind(PreparedStatement p, MinuteCount m, Timestamp loadedAt, boolean provisional) throws SQLException;
+    }
+
+    private void run(Connection c, List<String> statements, List<MinuteCount> rows, Timestamp window, Timestamp loadedAt,
+                     MinuteBinder binder, boolean provisional) throws SQLException {
+        run(c, statements, rows, window, loadedAt, (p, m) -> binder.bind(p, m, loadedAt, provisional));
     }
 
     private <T> void run(Connection c, List<String> statements, List<T> rows, Timestamp window, Timestamp loadedAt,
@@ -127,9 +158,14 @@ public final class MergeLoader {
             if (sql.startsWith("INSERT INTO stage_")) {
                 stage(c, sql, rows, binder);
             } else if (sql.indexOf('?') >= 0) {
+                // two parameters: (window start, loaded_at); three: (window start, window end = start + 1 hour, loaded_at)
                 try (PreparedStatement p = c.prepareStatement(sql)) {
-                    p.setTimestamp(1, window, SchemaMigrator.utc());
-                    p.setTimestamp(2, loadedAt, SchemaMigrator.utc());
+                    int i = 1;
+                    p.setTimestamp(i++, window, SchemaMigrator.utc());
+                    if (sql.chars().filter(ch -> ch == '?').count() == 3) {
+                        p.setTimestamp(i++, Timestamp.from(window.toInstant().plus(1, ChronoUnit.HOURS)), SchemaMigrator.utc());
+                    }
+                    p.setTimestamp(i, loadedAt, SchemaMigrator.utc());
                     p.executeUpdate();
                 }
             } else {

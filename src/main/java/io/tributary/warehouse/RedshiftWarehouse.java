@@ -45,6 +45,12 @@ public class RedshiftWarehouse {
         loader().mergeHour(hour, rollup, top, isFinal, sourceRef);
     }
 
+    /** Replaces one hour of the hourly tables and, unless null, of minute_counts with final counts (one transaction). */
+    public void mergeHour(Instant hour, List<HourlyRollup> rollup, List<TopCategory> top, List<MinuteCount> finalMinutes,
+                          boolean isFinal, String sourceRef) throws SQLException {
+        loader().mergeHour(hour, rollup, top, finalMinutes, isFinal, sourceRef);
+    }
+
     /** Merges closed minute windows as provisional counts (see {@link MergeLoader#mergeMinutes}). */
     public void mergeMinutes(List<MinuteCount> windows) throws SQLException {
         loader().mergeMinutes(windows);

@@ -6,6 +6,15 @@ CREATE TEMP TABLE stage_minute_counts (LIKE analytics.minute_counts);
 INSERT INTO stage_minute_counts (minute_start, event_type, country, device_type, events, provisional, loaded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?);
 
+-- a minute the hourly rollup already made final (provisional = false) keeps its exact count: late real-time windows
+-- never overwrite it
+DELETE FROM stage_minute_counts USING analytics.minute_counts
+WHERE minute_counts.minute_start = stage_minute_counts.minute_start
+   AND minute_counts.event_type = stage_minute_counts.event_type
+   AND minute_counts.country = stage_minute_counts.country
+   AND minute_counts.device_type = stage_minute_counts.device_type
+   AND NOT minute_counts.provisional;
+
 MERGE INTO analytics.minute_counts
 USING stage_minute_counts
 ON minute_counts.minute_start = stage_minute_counts.minute_start
