@@ -175,6 +175,7 @@ public final class IngestBenchmark {
             Properties p = new Properties();
             p.setProperty("tributary.lake.raw-bucket", "raw");
             p.setProperty("tributary.batch.age-check-interval", "1s");
+            p.setProperty("tributary.batch.age-flush-enabled", "true");
             p.setProperty("tributary.write.max-redeliveries", "0");
             p.setProperty("tributary.write.redelivery-delay-ms", "1");
             p.setProperty("tributary.write.max-redelivery-delay-ms", "1");
