@@ -56,8 +56,8 @@ public final class DevStandIns {
     /**
      * The Glue stand-in and hour sealing, when glue/ is built ({@code ./mvnw -B -f glue/pom.xml package}) and not switched
      * off with {@code TRIBUTARY_DEV_GLUE=false}. Curated Parquet lands under {@code <dir>/s3/tributary-curated/curated/events/}.
-     * Hours are sealed one minute after they end; {@code -Dtributary.glue.seal-open-hour=true} on bin/dev's command line also
-     * seals the current hour once the stream is idle for that minute.
+     * Hours are sealed one minute after they end; {@code TRIBUTARY_DEV_SEAL_OPEN_HOUR=true bin/dev} also seals the current
+     * hour once the stream is idle for that minute.
      */
     private static String devGlue(String s3Endpoint, Path dir) {
         if ("false".equalsIgnoreCase(System.getenv("TRIBUTARY_DEV_GLUE"))) {
@@ -71,7 +71,8 @@ public final class DevStandIns {
         String bucket = CURATED_BUCKET;
         GlueStandIn glue = GlueStandIn.start(GlueStandIn.DEFAULT_JOB, s3Endpoint, dir, "1g");
         Map<String, String> c = new java.util.TreeMap<>(GlueStandInResource.config(glue, bucket));
-        c.put("tributary.glue.seal-open-hour", "false");
+        // a -D on bin/dev's command line does not override jvm.args in the application JVM: an environment switch instead
+        c.put("tributary.glue.seal-open-hour", String.valueOf("true".equalsIgnoreCase(System.getenv("TRIBUTARY_DEV_SEAL_OPEN_HOUR"))));
         c.put("tributary.glue.grace-period", "1m");
         c.put("tributary.glue.check-interval", "5s");
         System.out.println("Glue stand-in " + glue.endpoint() + ": curated Parquet under " + dir.resolve("s3").resolve(bucket));
