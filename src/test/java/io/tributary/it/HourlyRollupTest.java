@@ -4,23 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -43,7 +36,8 @@ import io.tributary.warehouse.RedshiftWarehouse;
 /**
  * Curated Parquet of generated events (duplicates within and across arrival hours, late events crossing arrival hours,
  * events beyond the late window flagged into their arrival hour) → direct:hour-curated per arrival hour → Athena
- * stand-in → Redshift stand-in; the Redshift rows equal an independent computation from the generated events.
+ * stand-in → Redshift stand-in; the Redshift rows equal {@link RollupComputation}'s independent computation from the generated
+ * events. EndToEndRollupTest runs the same comparison from HTTP ingest through the real Glue job.
  */
 @QuarkusTest
 @QuarkusTestResource(KinesisStandInResource.class)
@@ -122,89 +116,14 @@ class HourlyRollupTest {
         return new Generated(sent, List.copyOf(glue.values()));
     }
 
-    /** The expected Redshift contents, computed from what producers sent: one count per event_id, earliest arrival. */
-    static Map<String, List<String>> expected(List<CuratedWriter.Row> sent) {
-        Map<String, CuratedWriter.Row> once = new HashMap<>();
-        for (CuratedWriter.Row row : sent) {
-            once.merge(row.eventId(), row, (a, b) -> a.ingestTime().compareTo(b.ingestTime()) <= 0 ? a : b);
-        }
-        Map<String, List<String>> out = new TreeMap<>();
-        Map<List<Object>, List<CuratedWriter.Row>> groups = once.values().stream().collect(Collectors.groupingBy(
-                r -> List.of(hour(r), r.eventType(), dim(r.country()), dim(r.deviceType()))));
-        List<String> rollup = new ArrayList<>();
-        groups.forEach((k, rows) -> rollup.add(k.get(0) + "|" + k.get(1) + "|" + k.get(2) + "|" + k.get(3) + "|" + rows.size()
-                + "|" + rows.stream().map(CuratedWriter.Row::userId).distinct().count()
-                + "|" + rows.stream().map(CuratedWriter.Row::sessionId).filter(Objects::nonNull).distinct().count()
-                + "|" + top(rows, 1).stream().findFirst().orElse(null)));
-        out.put("hourly_rollup", sorted(rollup));
-        List<String> top = new ArrayList<>();
-        once.values().stream().collect(Collectors.groupingBy(r -> List.of(hour(r), r.eventType()))).forEach((k, rows) -> {
-            List<String> ranked = top(rows, 10);
-            for (int i = 0; i < ranked.size(); i++) {
-                String category = ranked.get(i);
-                List<CuratedWriter.Row> of = rows.stream().filter(r -> category.equals(r.category())).toList();
-                top.add(k.get(0) + "|" + k.get(1) + "|" + category + "|" + (i + 1) + "|" + of.size() + "|"
-                        + of.stream().map(CuratedWriter.Row::userId).distinct().count());
-            }
-        });
-        out.put("hourly_top_categories", sorted(top));
-        List<String> minutes = new ArrayList<>();
-        once.values().stream().filter(r -> r.timeFlag() == null).collect(Collectors.groupingBy(
-                        r -> List.of(r.eventTime().truncatedTo(ChronoUnit.MINUTES), r.eventType(), dim(r.country()), dim(r.deviceType()))))
-                .forEach((k, rows) -> minutes.add(k.get(0) + "|" + k.get(1) + "|" + k.get(2) + "|" + k.get(3) + "|" + rows.size() + "|false"));
-        out.put("minute_counts", sorted(minutes));
-        return out;
-    }
-
-    private static Instant hour(CuratedWriter.Row r) {
-        return r.partitionTime().truncatedTo(ChronoUnit.HOURS);
-    }
-
-    private static String dim(String v) {
-        return v == null ? "unknown" : v;
-    }
-
-    /** Categories by events descending, ties by name. */
-    private static List<String> top(List<CuratedWriter.Row> rows, int n) {
-        Map<String, Long> counts = rows.stream().filter(r -> r.category() != null)
-                .collect(Collectors.groupingBy(CuratedWriter.Row::category, Collectors.counting()));
-        return counts.entrySet().stream()
-                .sorted(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed().thenComparing(Map.Entry::getKey))
-                .limit(n).map(Map.Entry::getKey).toList();
-    }
-
-    private static List<String> sorted(List<String> rows) {
-        return rows.stream().sorted().toList();
-    }
-
     /** What Redshift holds for the generated hours (and the flagged events' partition hours), as comparable text. */
     Map<String, List<String>> actual() throws SQLException {
-        Map<String, List<String>> out = new TreeMap<>();
         // the generated hours only: other test classes share this Redshift database (AnalyticsStandInsTest writes 2024-03-01 05:00)
-        String range = " BETWEEN '2024-03-01 10:00:00' AND '2024-03-02 00:00:00'";
-        out.put("hourly_rollup", rows("SELECT window_start, event_type, country, device_type, events, distinct_users, distinct_sessions, "
-                + "top_category FROM analytics.hourly_rollup WHERE window_start" + range));
-        out.put("hourly_top_categories", rows("SELECT window_start, event_type, category, category_rank, events, distinct_users "
-                + "FROM analytics.hourly_top_categories WHERE window_start" + range));
-        out.put("minute_counts", rows("SELECT minute_start, event_type, country, device_type, events, provisional "
-                + "FROM analytics.minute_counts WHERE minute_start" + range));
-        return out;
+        return RollupComputation.actual(redshift, Instant.parse("2024-03-01T10:00:00Z"), Instant.parse("2024-03-02T00:00:00Z"));
     }
 
-    private List<String> rows(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = redshift.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            int n = r.getMetaData().getColumnCount();
-            while (r.next()) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    Object v = i == 1 ? r.getTimestamp(1, java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"))).toInstant() : r.getObject(i);
-                    line.append(i > 1 ? "|" : "").append(v);
-                }
-                out.add(line.toString());
-            }
-        }
-        return sorted(out);
+    static Map<String, List<String>> expected(List<CuratedWriter.Row> sent) {
+        return RollupComputation.expected(sent);
     }
 
     @Test
