@@ -194,6 +194,11 @@ class HourSealerTest {
         assertTrue(new SealPolicy(GRACE, true).complete(H10, Instant.parse("2024-01-15T10:30:00Z"), List.of(behindIdle)),
                 "seal-open-hour: all idle seals the current hour");
         assertFalse(new SealPolicy(GRACE, true).complete(H10, Instant.parse("2024-01-15T10:30:00Z"), List.of(behindIdle, ahead)));
+        var idleSinceStartNothingRead = new ShardWatermark("a", null, 0, Duration.ofMinutes(6));
+        var idleWithOnlyOlderData = new ShardWatermark("a", Instant.parse("2024-01-15T09:59:00Z"), 0, Duration.ofMinutes(6));
+        assertFalse(new SealPolicy(GRACE, true).complete(H10, Instant.parse("2024-01-15T10:30:00Z"), List.of(idleSinceStartNothingRead)),
+                "seal-open-hour never seals an hour before a record of it is durable");
+        assertFalse(new SealPolicy(GRACE, true).complete(H10, Instant.parse("2024-01-15T10:30:00Z"), List.of(idleWithOnlyOlderData)));
     }
 
     @Test
