@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.tributary.event.Timestamps;
 import io.tributary.local.AthenaStandInResource;
 import io.tributary.local.CuratedWriter;
@@ -49,11 +50,25 @@ import io.tributary.sealing.RawHours;
  * (exact counts), and handing the same hour to the rollup again leaves the same rows.
  */
 @QuarkusTest
-@QuarkusTestResource(KinesisStandInResource.class)
-@QuarkusTestResource(S3StandInResource.class)
-@QuarkusTestResource(RedshiftStandInResource.class)
-@QuarkusTestResource(EndToEndRollupTest.AthenaOverGlueOutput.class)
+@TestProfile(EndToEndRollupTest.OwnStandIns.class)
 class EndToEndRollupTest {
+
+    /**
+     * Its own application and stand-ins: @QuarkusTestResource annotations are global to every @QuarkusTest, so this test's
+     * Athena-over-Glue wiring would clash with the plain Athena resource, and other tests' hour states with its hour.
+     */
+    public static class OwnStandIns implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(KinesisStandInResource.class), new TestResourceEntry(S3StandInResource.class),
+                    new TestResourceEntry(RedshiftStandInResource.class), new TestResourceEntry(AthenaOverGlueOutput.class));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
 
     /** Athena's curated bucket is where the Glue job writes: Athena's resource, and Glue's config pointed at its bucket. */
     public static class AthenaOverGlueOutput implements QuarkusTestResourceLifecycleManager {

@@ -8,15 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.tributary.local.GlueStandInResource;
 import io.tributary.local.KinesisStandInResource;
 import io.tributary.local.S3StandInResource;
@@ -30,13 +33,31 @@ import io.tributary.sealing.RawHours;
  * here; SealAndCurateIT runs the job end to end), and polling it does not start another.
  */
 @QuarkusTest
-@QuarkusTestResource(KinesisStandInResource.class)
-@QuarkusTestResource(S3StandInResource.class)
-@QuarkusTestResource(GlueStandInResource.class)
+@TestProfile(HourSealingTest.OwnStandIns.class)
 class HourSealingTest {
+
+    /** Its own application: events other tests post would otherwise seal the current hour before this test's events. */
+    public static class OwnStandIns implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(KinesisStandInResource.class), new TestResourceEntry(S3StandInResource.class),
+                    new TestResourceEntry(GlueStandInResource.class));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
 
     @Inject
     HourSealing sealing;
+
+    @AfterEach
+    void releaseHeldRuns() {
+        // the Glue stand-in is shared by the test JVM: later tests must find it running jobs again
+        GlueStandInResource.server().releaseRuns();
+    }
 
     @Test
     void postedEventsSealTheirHourAndStartOneGlueRun() {
