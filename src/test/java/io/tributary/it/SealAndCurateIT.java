@@ -32,13 +32,10 @@ import io.tributary.local.EventGenerator;
 import io.tributary.local.GlueStandIn;
 import io.tributary.local.GlueStandInResource;
 import io.tributary.local.LakeFiles;
-import io.tributary.local.StandInProcess;
-import io.tributary.local.StandIns;
+import io.tributary.local.LocalLake;
 import io.tributary.sealing.RawHours;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Raw zone to curated zone on the stand-ins, with the packaged application as a child process: records put on the stream
@@ -48,54 +45,28 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class SealAndCurateIT {
 
-    static final String STREAM = "seal-it";
-    static final String RAW = "raw-seal";
-    static final String ERRORS = "errors-seal";
     static final String CURATED = "curated-seal";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static Path work;
-    static Path basedir;
-    static StandInProcess kinesalite;
-    static StandInProcess s3proxy;
+    static LocalLake lake;
     static GlueStandIn glue;
-    static KinesisClient kinesis;
 
     @BeforeAll
-    static void standIns() throws IOException {
-        work = Files.createDirectories(Path.of("target/seal-it").toAbsolutePath());
-        basedir = Files.createTempDirectory("tributary-seal-s3-");
-        kinesalite = StandIns.kinesalite(work);
-        s3proxy = StandIns.s3proxy(basedir, work);
-        glue = GlueStandIn.start(GlueStandIn.DEFAULT_JOB, s3proxy.endpoint(), work, "1g");
-        kinesis = StandIns.kinesisClient(kinesalite.endpoint());
-        StandIns.createStream(kinesis, STREAM, 2);
-        try (S3Client s3 = StandIns.s3Client(s3proxy.endpoint())) {
-            for (String b : List.of(RAW, ERRORS, CURATED)) {
-                StandIns.createBucket(s3, b);
-            }
-        }
+    static void standIns() {
+        lake = new LocalLake("seal-it");
+        lake.createBucket(CURATED);
+        glue = GlueStandIn.start(GlueStandIn.DEFAULT_JOB, lake.s3proxy.endpoint(), lake.work, "1g");
     }
 
     @AfterAll
     static void stopStandIns() {
-        kinesis.close();
         glue.close();
-        kinesalite.close();
-        s3proxy.close();
+        lake.close();
     }
 
     static Map<String, String> config() {
         Map<String, String> c = new HashMap<>(GlueStandInResource.config(glue, CURATED));
-        c.put("tributary.kinesis.stream", STREAM);
-        c.put("tributary.kinesis.endpoint-override", kinesalite.endpoint());
-        c.put("tributary.kinesis.poll-delay-ms", "100");
-        c.put("tributary.lake.endpoint-override", s3proxy.endpoint());
-        c.put("tributary.lake.raw-bucket", RAW);
-        c.put("tributary.lake.errors-bucket", ERRORS);
-        c.put("tributary.aws.access-key-id", StandIns.ACCESS_KEY);
-        c.put("tributary.aws.secret-access-key", StandIns.SECRET_KEY);
-        c.put("tributary.ingest.api-key", "seal-it-key");
+        c.putAll(lake.appConfig());
         c.put("tributary.batch.max-age", "1s");
         c.put("tributary.batch.age-check-interval", "200ms");
         c.put("tributary.checkpoint.interval", "1s");
@@ -119,12 +90,12 @@ class SealAndCurateIT {
         for (int i = 0; i < lines.size(); i++) {
             entries.add(PutRecordsRequestEntry.builder().partitionKey("k" + i).data(SdkBytes.fromUtf8String(lines.get(i))).build());
         }
-        assertEquals(0, kinesis.putRecords(b -> b.streamName(STREAM).records(entries)).failedRecordCount());
+        assertEquals(0, lake.kinesis.putRecords(b -> b.streamName(lake.stream).records(entries)).failedRecordCount());
         return ids;
     }
 
     static JsonNode state(String hour) {
-        Path f = basedir.resolve(RAW).resolve("_tributary/state/hours").resolve(hour + ".json");
+        Path f = lake.basedir.resolve(lake.rawBucket).resolve("_tributary/state/hours").resolve(hour + ".json");
         try {
             return Files.exists(f) ? JSON.readTree(Files.readString(f)) : JSON.createObjectNode();
         } catch (IOException e) {
@@ -134,7 +105,7 @@ class SealAndCurateIT {
 
     static Set<String> rawHours() {
         Set<String> hours = new HashSet<>();
-        LakeFiles.keys(basedir, RAW, "raw/events").forEach(k -> hours.add(RawHours.fromPartition(k)));
+        LakeFiles.keys(lake.basedir, lake.rawBucket, "raw/events").forEach(k -> hours.add(RawHours.fromPartition(k)));
         return hours;
     }
 
@@ -148,9 +119,9 @@ class SealAndCurateIT {
         Set<String> ids;
         String hour;
         String runId;
-        try (AppProcess a = AppProcess.start(config(), work.resolve("app-a.log"))) {
+        try (AppProcess a = AppProcess.start(config(), lake.work.resolve("app-a.log"))) {
             ids = put(300, 30);
-            await().atMost(Duration.ofSeconds(60)).until(() -> LakeFiles.lines(basedir, RAW, "raw/events").size() >= 330);
+            await().atMost(Duration.ofSeconds(60)).until(() -> LakeFiles.lines(lake.basedir, lake.rawBucket, "raw/events").size() >= 330);
             assertEquals(1, rawHours().size(), "one raw hour: " + rawHours());
             hour = rawHours().iterator().next();
 
@@ -163,7 +134,7 @@ class SealAndCurateIT {
             a.kill();
         }
 
-        try (AppProcess b = AppProcess.start(config(), work.resolve("app-b.log"))) {
+        try (AppProcess b = AppProcess.start(config(), lake.work.resolve("app-b.log"))) {
             GlueStandIn.Run run = glue.runsFor(hour).get(0);
             int pollsBefore = run.polls();
             // the restarted application polls the run it finds in the hour's state
@@ -189,7 +160,7 @@ class SealAndCurateIT {
 
     /** The curated rows of one raw hour, read back with DuckDB from the S3 stand-in's files. */
     static Set<String> curatedEventIds(String hour) throws Exception {
-        Path dir = basedir.resolve(CURATED).resolve("curated/events");
+        Path dir = lake.basedir.resolve(CURATED).resolve("curated/events");
         Properties p = new Properties();
         p.setProperty("autoinstall_known_extensions", "false");
         p.setProperty("autoload_known_extensions", "false");

@@ -48,6 +48,13 @@ public final class LocalLake implements AutoCloseable {
         }
     }
 
+    /** Creates one more bucket on this lake's S3 stand-in (e.g. a curated zone). */
+    public void createBucket(String bucket) {
+        try (S3Client s3 = StandIns.s3Client(s3proxy.endpoint())) {
+            StandIns.createBucket(s3, bucket);
+        }
+    }
+
     /** Application configuration (system properties) for these stand-ins; callers add or override the rest. */
     public Map<String, String> appConfig() {
         Map<String, String> c = new HashMap<>();
