@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** A private set of stand-ins for tests that run the packaged application as a child process: its own kinesalite and
- *  s3proxy, a 2-shard stream, raw and errors buckets, and the configuration that points the application at them. */
+ *  s3proxy, a stream (2 shards unless told), raw and errors buckets, and the configuration that points the application at them. */
 public final class LocalLake implements AutoCloseable {
 
     public final String stream;
@@ -29,6 +29,10 @@ public final class LocalLake implements AutoCloseable {
     public final KinesisClient kinesis;
 
     public LocalLake(String name) {
+        this(name, 2);
+    }
+
+    public LocalLake(String name, int shards) {
         try {
             this.stream = name;
             this.rawBucket = "raw-" + name;
@@ -41,7 +45,7 @@ public final class LocalLake implements AutoCloseable {
         kinesalite = StandIns.kinesalite(work);
         s3proxy = StandIns.s3proxy(basedir, work);
         kinesis = StandIns.kinesisClient(kinesalite.endpoint());
-        StandIns.createStream(kinesis, stream, 2);
+        StandIns.createStream(kinesis, stream, shards);
         try (S3Client s3 = StandIns.s3Client(s3proxy.endpoint())) {
             StandIns.createBucket(s3, rawBucket);
             StandIns.createBucket(s3, errorsBucket);
