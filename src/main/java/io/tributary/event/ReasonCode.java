@@ -4,7 +4,7 @@ package io.tributary.event;
 public enum ReasonCode {
     /** Payload is not valid UTF-8. */
     INVALID_UTF8,
-    /** Payload is larger than the configured maximum. */
+    /** Payload is larger than the configured maximum (or, over HTTP, than Kinesis accepts for one record). */
     TOO_LARGE,
     /** Payload is not parseable JSON. */
     NOT_JSON,
@@ -12,10 +12,21 @@ public enum ReasonCode {
     NOT_OBJECT,
     /** JSON nesting is deeper than the configured maximum. */
     TOO_DEEP,
-    /** A required field is absent, null or empty. */
+    /** A JSON number is longer than the parser accepts (1,000 digits), anywhere in the record. */
+    NUMBER_TOO_LONG,
+    /** A contract field appears twice in the same object. */
+    DUPLICATE_FIELD,
+    /** A required field is absent, null or empty (also when it holds only white space or control characters). */
     MISSING_FIELD,
     /** A field has the wrong JSON type. */
     WRONG_TYPE,
-    /** The timestamp is not an ISO-8601 date-time. */
-    BAD_TIMESTAMP
+    /** A string field is longer, in UTF-8 bytes, than the contract's max_bytes for it. */
+    TOO_LONG,
+    /** A string field holds a control character or an unpaired surrogate. */
+    BAD_CHARACTER,
+    /** The timestamp is not an ISO-8601 date-time, or its year is outside the contract's range. */
+    BAD_TIMESTAMP,
+    /** Processing failed for a reason validation did not foresee; the message names the exception. Nothing is lost:
+     *  the record is kept in the errors zone with its payload. */
+    PROCESSING_FAILED
 }
