@@ -199,14 +199,45 @@ public final class EventProcessor {
         };
     }
 
-    /** Validates and enriches one Kinesis record into its raw-zone line, or its errors-zone line with the reason. */
+    /** Validates and enriches one Kinesis record into its raw-zone line, or its errors-zone line with the reason.
+     *  Total: whatever goes wrong, the record comes back as one of the two, never as an exception. */
     public RoutedRecord process(byte[] payload, RecordMeta meta) {
         try {
             ParsedEvent event = validate(payload);
             return enrich(event, meta);
         } catch (RejectedRecord r) {
             return rejected(payload, meta, r.reason(), r.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            return rejected(payload, meta, ReasonCode.PROCESSING_FAILED, unforeseen(e));
         }
+    }
+
+    /** The verdict HTTP ingest gives a producer before it sends: the same full processing the consumer runs (so what is
+     *  accepted here is never rejected there), and for an accepted record its producer event id (null when it sent none)
+     *  and user id. Never throws. */
+    public Verdict check(byte[] payload, Instant arrival) {
+        RecordMeta meta = new RecordMeta("http", "http", "0", arrival);
+        try {
+            ParsedEvent event = validate(payload);
+            enrich(event, meta);
+            String eventId = event.text(eventIdField);
+            return new Verdict(null, null, eventId == null || eventId.isBlank() ? null : eventId, event.userId());
+        } catch (RejectedRecord r) {
+            return new Verdict(r.reason(), r.getMessage(), null, null);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Verdict(ReasonCode.PROCESSING_FAILED, unforeseen(e), null, null);
+        }
+    }
+
+    /** What {@link #check} found: {@code reason} is null for an accepted record. */
+    public record Verdict(ReasonCode reason, String message, String eventId, String userId) {
+        public boolean accepted() {
+            return reason == null;
+        }
+    }
+
+    private static String unforeseen(Throwable e) {
+        return "processing failed: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage()));
     }
 
     /** The errors-zone line of a rejected record: original payload (base64 when not UTF-8), reason, message, lineage. */
