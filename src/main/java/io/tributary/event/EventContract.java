@@ -17,12 +17,26 @@ public final class EventContract {
 
     private final JsonNode root;
     private final List<FieldSpec> inputFields;
+    private final int minYear;
+    private final int maxYear;
 
     private EventContract(JsonNode root) {
         this.root = root;
         List<FieldSpec> fields = new ArrayList<>();
         for (JsonNode f : root.path("input").path("fields")) {
-            fields.add(FieldSpec.of(f.get("path").asText(), f.get("type").asText(), f.path("required").asBoolean(false)));
+            String type = f.get("type").asText();
+            int maxBytes = f.path("max_bytes").asInt(0);
+            if (!type.equals("object") && maxBytes <= 0) {
+                throw new IllegalStateException(RESOURCE + ": input field '" + f.path("path").asText() + "' needs a positive max_bytes");
+            }
+            fields.add(FieldSpec.of(f.get("path").asText(), type, f.path("required").asBoolean(false), maxBytes));
+        }
+        JsonNode years = root.path("input").path("timestamp_years");
+        this.minYear = years.path("min").asInt(1);
+        this.maxYear = years.path("max").asInt(9999);
+        if (minYear < 1 || maxYear > 9999 || minYear > maxYear) {
+            throw new IllegalStateException(RESOURCE + ": input.timestamp_years must lie within 1-9999 (four-digit years), got "
+                    + minYear + "-" + maxYear);
         }
         if (fields.isEmpty()) {
             throw new IllegalStateException(RESOURCE + " has no input.fields");
@@ -44,6 +58,16 @@ public final class EventContract {
 
     public List<FieldSpec> inputFields() {
         return inputFields;
+    }
+
+    /** The earliest accepted year of an event time (UTC). */
+    public int minYear() {
+        return minYear;
+    }
+
+    /** The latest accepted year of an event time (UTC). */
+    public int maxYear() {
+        return maxYear;
     }
 
     /** Column names of a zone ("raw", "curated", "errors") in contract order. */

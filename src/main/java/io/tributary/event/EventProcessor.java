@@ -8,7 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +44,10 @@ public final class EventProcessor {
     private final int deviceTypeField;
     private final int countryField;
     private final int cityField;
+    /** Accepted event times: from the first instant of the contract's first year to before the year after its last. */
+    private final Instant earliest;
+    private final Instant latestExclusive;
+    private final String yearRange;
 
     public EventProcessor(EventContract contract, EventPolicy policy) {
         this.policy = policy;
@@ -60,6 +64,9 @@ public final class EventProcessor {
         this.deviceTypeField = index("data.device_type");
         this.countryField = index("data.location.country");
         this.cityField = index("data.location.city");
+        this.earliest = java.time.LocalDate.of(contract.minYear(), 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        this.latestExclusive = java.time.LocalDate.of(contract.maxYear(), 1, 1).plusYears(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        this.yearRange = contract.minYear() + "-" + contract.maxYear();
         JsonFactory jf = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(policy.maxNestingDepth()).build())
                 .build();
@@ -105,10 +112,10 @@ public final class EventProcessor {
                 requireEnd(p);
                 throw new RejectedRecord(ReasonCode.NOT_OBJECT, "record is a JSON " + typeName(first) + ", not an object");
             }
-            collect(p, trie, values, kinds);
+            collect(p, trie, values, kinds, fields);
             requireEnd(p);
         } catch (StreamConstraintsException e) {
-            throw new RejectedRecord(ReasonCode.TOO_DEEP, "JSON nesting is deeper than " + policy.maxNestingDepth());
+            throw constraintViolated(e);
         } catch (JsonProcessingException e) {
             throw new RejectedRecord(ReasonCode.NOT_JSON, "not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -121,11 +128,38 @@ public final class EventProcessor {
                 timestamp = t;
             }
         }
+        if (timestamp.isBefore(earliest) || !timestamp.isBefore(latestExclusive)) {
+            throw new RejectedRecord(ReasonCode.BAD_TIMESTAMP, "field 'timestamp' is in year " + yearOf(timestamp)
+                    + " (UTC), outside the accepted years " + yearRange + ": '" + abbreviate(values[timestampField]) + "'");
+        }
         return new ParsedEvent(values, timestamp, values[userIdField]);
     }
 
+    private static String yearOf(Instant t) {
+        try {
+            return String.valueOf(t.atOffset(java.time.ZoneOffset.UTC).getYear());
+        } catch (DateTimeException e) {
+            return t.getEpochSecond() < 0 ? "before -999999999" : "after 999999999";
+        }
+    }
+
+    /** Jackson's read limits: a number too long to parse (anywhere, even in a field the contract ignores) or nesting
+     *  too deep. Each gets its own reason, so a producer knows which it hit. */
+    private RejectedRecord constraintViolated(StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.startsWith("Number value length") || m.contains("Number length")) {
+            return new RejectedRecord(ReasonCode.NUMBER_TOO_LONG, "a JSON number is longer than "
+                    + StreamReadConstraints.DEFAULT_MAX_NUM_LEN + " digits: " + m);
+        }
+        if (m.contains("nesting depth")) {
+            return new RejectedRecord(ReasonCode.TOO_DEEP, "JSON nesting is deeper than " + policy.maxNestingDepth());
+        }
+        return new RejectedRecord(ReasonCode.TOO_LARGE, "a JSON value is over the parser's limits: " + m);
+    }
+
     /** Walks one object, keeping the text and token kind of contract fields and skipping everything else. */
-    private static void collect(JsonParser p, FieldTrie node, String[] values, JsonToken[] kinds) throws IOException {
+    private static void collect(JsonParser p, FieldTrie node, String[] values, JsonToken[] kinds, List<FieldSpec> fields)
+            throws IOException, RejectedRecord {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             FieldTrie child = node.children.get(p.currentName());
             JsonToken value = p.nextToken();
@@ -134,11 +168,16 @@ public final class EventProcessor {
                 continue;
             }
             if (child.fieldIndex >= 0) {
+                if (kinds[child.fieldIndex] != null) {
+                    // JSON readers disagree on which of two values wins (first, last, or an error): refuse to guess
+                    throw new RejectedRecord(ReasonCode.DUPLICATE_FIELD, "field '" + fields.get(child.fieldIndex).path()
+                            + "' appears more than once");
+                }
                 kinds[child.fieldIndex] = value;
                 values[child.fieldIndex] = value == JsonToken.VALUE_STRING ? p.getText() : null;
             }
             if (value == JsonToken.START_OBJECT && !child.children.isEmpty()) {
-                collect(p, child, values, kinds);
+                collect(p, child, values, kinds, fields);
             } else {
                 p.skipChildren();
             }
@@ -164,13 +203,14 @@ public final class EventProcessor {
                 if (kind != JsonToken.VALUE_STRING) {
                     throw new RejectedRecord(ReasonCode.WRONG_TYPE, "field '" + f.path() + "' must be a string, got " + typeName(kind));
                 }
+                checkString("field '" + f.path() + "'", text, f.maxBytes());
                 if (f.required() && text.isBlank()) {
                     throw new RejectedRecord(ReasonCode.MISSING_FIELD, "required field '" + f.path() + "' is empty");
                 }
                 if (f.type().equals("timestamp")) {
                     try {
                         return Timestamps.parse(text);
-                    } catch (DateTimeParseException e) {
+                    } catch (DateTimeException e) {
                         throw new RejectedRecord(ReasonCode.BAD_TIMESTAMP, "field '" + f.path()
                                 + "' is not an ISO-8601 date-time: '" + abbreviate(text) + "'");
                     }
@@ -185,6 +225,44 @@ public final class EventProcessor {
             }
             default -> throw new IllegalStateException("table contract: unknown type '" + f.type() + "' of " + f.path());
         }
+    }
+
+    /** A string every sink stores as sent: at most {@code maxBytes} of UTF-8 (Redshift's VARCHAR(n) counts bytes), no
+     *  control characters (Spark trims only spaces, Java all of U+0000-U+0020, so they would be judged differently),
+     *  no unpaired surrogates (they have no UTF-8 form). */
+    static void checkString(String label, String text, int maxBytes) throws RejectedRecord {
+        int bytes = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                if (c < 0x20 || c == 0x7f) {
+                    throw badCharacter(label, c, i);
+                }
+                bytes++;
+            } else if (c < 0x800) {
+                if (c <= 0x9f) {
+                    throw badCharacter(label, c, i);
+                }
+                bytes += 2;
+            } else if (!Character.isSurrogate(c)) {
+                bytes += 3;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                throw new RejectedRecord(ReasonCode.BAD_CHARACTER, label + " holds an unpaired surrogate "
+                        + String.format("\\u%04X", (int) c) + " at character " + i);
+            }
+        }
+        if (bytes > maxBytes) {
+            throw new RejectedRecord(ReasonCode.TOO_LONG, label + " is " + bytes
+                    + " bytes of UTF-8, over the limit of " + maxBytes);
+        }
+    }
+
+    private static RejectedRecord badCharacter(String label, char c, int at) {
+        return new RejectedRecord(ReasonCode.BAD_CHARACTER, label + " holds control character "
+                + String.format("U+%04X", (int) c) + " at character " + at);
     }
 
     private static String typeName(JsonToken t) {
@@ -266,7 +344,10 @@ public final class EventProcessor {
         return "dt=" + Timestamps.date(arrival) + "/hour=" + (h < 10 ? "0" : "") + h;
     }
 
-    private RoutedRecord enrich(ParsedEvent e, RecordMeta meta) {
+    private RoutedRecord enrich(ParsedEvent e, RecordMeta meta) throws RejectedRecord {
+        // lower-casing can lengthen a string (U+0130 becomes two characters): check the value that is written
+        String eventType = e.text(eventTypeField).trim().toLowerCase(Locale.ROOT);
+        checkString("field 'event_type' (lower-cased)", eventType, fields.get(eventTypeField).maxBytes());
         String timestamp = e.text(timestampField);
         Instant eventTime = e.timestamp();
         Instant arrival = meta.arrival();
@@ -290,7 +371,6 @@ public final class EventProcessor {
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("event_id", eventId);
-            String eventType = e.text(eventTypeField).trim().toLowerCase(Locale.ROOT);
             g.writeStringField("event_type", eventType);
             g.writeStringField("user_id", e.text(userIdField));
             g.writeStringField("timestamp", timestamp);

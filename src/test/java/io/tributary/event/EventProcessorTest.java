@@ -136,6 +136,18 @@ class EventProcessorTest {
         "WRONG_TYPE    | {\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"click\",\"data\":{\"location\":{\"country\":1}}}",
         "BAD_TIMESTAMP | {\"timestamp\":\"yesterday\",\"user_id\":\"u\",\"event_type\":\"click\"}",
         "BAD_TIMESTAMP | {\"timestamp\":\"2024-02-30T10:00:00Z\",\"user_id\":\"u\",\"event_type\":\"click\"}",
+        // years outside the contract's 1900-9999: five digits, far out (once an exception that lost the record), too early
+        "BAD_TIMESTAMP | {\"timestamp\":\"+12345-01-01T00:00:00Z\",\"user_id\":\"u\",\"event_type\":\"click\"}",
+        "BAD_TIMESTAMP | {\"timestamp\":\"+999999999-12-31T23:59:59-18:00\",\"user_id\":\"u\",\"event_type\":\"click\"}",
+        "BAD_TIMESTAMP | {\"timestamp\":\"-0044-03-15T12:00:00Z\",\"user_id\":\"u\",\"event_type\":\"click\"}",
+        "BAD_TIMESTAMP | {\"timestamp\":\"1899-12-31T23:59:59Z\",\"user_id\":\"u\",\"event_type\":\"click\"}",
+        "BAD_TIMESTAMP | {\"timestamp\":\"9999-12-31T23:00:00-05:00\",\"user_id\":\"u\",\"event_type\":\"click\"}",
+        // 22 euro signs are 66 bytes: over event_type's 64 (Redshift VARCHAR(64) counts bytes)
+        "TOO_LONG      | {\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"€€€€€€€€€€€€€€€€€€€€€€\"}",
+        "BAD_CHARACTER | {\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"\\u0001\"}",
+        "BAD_CHARACTER | {\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"a\\u0085b\"}",
+        "BAD_CHARACTER | {\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\\ud800\",\"event_type\":\"click\"}",
+        "DUPLICATE_FIELD | {\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"click\",\"user_id\":\"v\"}",
     })
     void invalidRecordGoesToTheErrorsZoneWithReasonAndOriginalPayload(ReasonCode expected, String payload) throws Exception {
         RoutedRecord r = PROCESSOR.process(payload.getBytes(StandardCharsets.UTF_8), META);
@@ -180,6 +192,61 @@ class EventProcessorTest {
         String deep = "{\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"x\",\"extra\":"
                 + "[".repeat(40) + "]".repeat(40) + "}";
         assertEquals(ReasonCode.TOO_DEEP, PROCESSOR.process(deep.getBytes(StandardCharsets.UTF_8), META).reason());
+    }
+
+    @Test
+    void aHugeNumberIsNotCalledTooDeep() throws Exception {
+        String huge = SEED.replace("{\"timestamp\"", "{\"ignored\":" + "9".repeat(1200) + ",\"timestamp\"");
+        RoutedRecord r = PROCESSOR.process(huge.getBytes(StandardCharsets.UTF_8), META);
+        assertEquals(ReasonCode.NUMBER_TOO_LONG, r.reason());
+        assertTrue(line(r).get("message").asText().contains("1000 digits"), line(r).get("message").asText());
+    }
+
+    @Test
+    void anUnforeseenFailureLandsInTheErrorsZoneWithItsPayloadInsteadOfEscaping() throws Exception {
+        // a late window so wide that arrival minus the window overflows Instant: enrichment throws DateTimeException
+        EventProcessor broken = new EventProcessor(CONTRACT, new EventPolicy(1_048_576, 32,
+                java.time.Duration.ofSeconds(Long.MAX_VALUE), EventPolicy.defaults().futureWindow()));
+        RoutedRecord r = broken.process(SEED.getBytes(StandardCharsets.UTF_8), META);
+        assertEquals(Zone.ERRORS, r.zone());
+        assertEquals(ReasonCode.PROCESSING_FAILED, r.reason());
+        JsonNode e = line(r);
+        assertTrue(e.get("message").asText().contains("java.time.DateTimeException"), e.get("message").asText());
+        assertEquals(SEED, e.get("payload").asText());
+        assertEquals(ReasonCode.PROCESSING_FAILED, broken.check(SEED.getBytes(StandardCharsets.UTF_8), ARRIVAL).reason());
+    }
+
+    @Test
+    void checkGivesTheConsumersVerdictAndTheProducersIds() {
+        EventProcessor.Verdict ok = PROCESSOR.check(SEED.replace("{\"timestamp\"", "{\"event_id\":\"e-1\",\"timestamp\"")
+                .getBytes(StandardCharsets.UTF_8), ARRIVAL);
+        assertTrue(ok.accepted());
+        assertEquals("e-1", ok.eventId());
+        assertEquals("user_123", ok.userId());
+        assertNull(PROCESSOR.check(SEED.getBytes(StandardCharsets.UTF_8), ARRIVAL).eventId());
+        assertEquals(ReasonCode.BAD_TIMESTAMP, PROCESSOR.check(
+                "{\"timestamp\":\"+12345-01-01T00:00:00Z\",\"user_id\":\"u\",\"event_type\":\"x\"}".getBytes(StandardCharsets.UTF_8),
+                ARRIVAL).reason());
+    }
+
+    @Test
+    void lowerCasingThatLengthensTheEventTypeIsCheckedAgainstTheLimit() {
+        // U+0130 is 2 bytes; lower-cased (Locale.ROOT) it becomes "i" + U+0307, 3 bytes: 32 of them fit as sent, not as written
+        String type = "\u0130".repeat(32);
+        String payload = "{\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"" + type + "\"}";
+        RoutedRecord r = PROCESSOR.process(payload.getBytes(StandardCharsets.UTF_8), META);
+        assertEquals(ReasonCode.TOO_LONG, r.reason());
+        assertTrue(new String(r.line(), StandardCharsets.UTF_8).contains("lower-cased"));
+    }
+
+    @Test
+    void stringsAtTheirByteLimitAreAccepted() throws Exception {
+        String type = "€".repeat(21); // 63 bytes
+        String payload = "{\"timestamp\":\"9999-12-31T23:59:59.999Z\",\"user_id\":\"u\",\"event_type\":\"" + type + "\"}";
+        RoutedRecord r = PROCESSOR.process(payload.getBytes(StandardCharsets.UTF_8), META);
+        assertNull(r.reason(), () -> new String(r.line(), StandardCharsets.UTF_8));
+        assertEquals("9999-12-31T23:59:59.999Z", line(r).get("event_time").asText());
+        assertEquals(type, line(r).get("event_type").asText());
     }
 
     @Test
