@@ -322,7 +322,8 @@ public final class EventProcessor {
     public RoutedRecord rejected(byte[] payload, RecordMeta meta, ReasonCode reason, String message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 256);
         try (JsonGenerator g = factory.createGenerator(out)) {
-            boolean utf8 = reason != ReasonCode.INVALID_UTF8;
+            // any rejection can carry bytes that are not UTF-8 (an oversize record is refused before decoding): base64 keeps them
+            boolean utf8 = reason != ReasonCode.INVALID_UTF8 && isUtf8(payload);
             g.writeStartObject();
             g.writeStringField("reason", reason.name());
             g.writeStringField("message", message);

@@ -188,6 +188,19 @@ class EventProcessorTest {
     }
 
     @Test
+    void anOversizedRecordThatIsNotUtf8KeepsItsExactBytesAsBase64() throws Exception {
+        EventProcessor small = new EventProcessor(CONTRACT, new EventPolicy(100, 32, EventPolicy.defaults().lateWindow(),
+                EventPolicy.defaults().futureWindow()));
+        byte[] payload = (SEED + "\u0000").getBytes(StandardCharsets.UTF_8);
+        payload[20] = (byte) 0xC3; // a lead byte without its continuation
+        RoutedRecord r = small.process(payload, META);
+        assertEquals(ReasonCode.TOO_LARGE, r.reason());
+        JsonNode e = line(r);
+        assertEquals("base64", e.get("payload_encoding").asText());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(payload, Base64.getDecoder().decode(e.get("payload").asText()));
+    }
+
+    @Test
     void tooDeepNestingIsRejected() {
         String deep = "{\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"x\",\"extra\":"
                 + "[".repeat(40) + "]".repeat(40) + "}";
