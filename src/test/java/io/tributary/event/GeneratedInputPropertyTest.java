@@ -48,8 +48,8 @@ class GeneratedInputPropertyTest {
     static final long SEED = Long.getLong("tributary.property.seed", 20261201L);
     static final EventContract CONTRACT = EventContract.load();
     static final EventProcessor PROCESSOR = new EventProcessor(CONTRACT, EventPolicy.defaults());
-    static final Instant ARRIVAL = Instant.parse("2026-12-01T10:15:00Z");
-    static final String SHARD = "shardId-000000000000";
+    /** Shortly after the generator's event day (2025-11-30), so most events keep their own time and extreme ones are late or future. */
+    static final Instant ARRIVAL = Instant.parse("2025-12-01T00:15:00Z");
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** The Glue job's timestamp and date rules (glue/.../RawHourTransform: ISO_TIMESTAMP, ISO_DATE). */
@@ -72,20 +72,9 @@ class GeneratedInputPropertyTest {
         long t0 = System.nanoTime();
         Batcher batcher = new Batcher(new BatchSettings(1_000, 5L << 20, Duration.ofSeconds(60), 1),
                 new LakeLayout("raw", "raw/events", "errors", "errors/events"));
-        HostileInputs inputs = new HostileInputs(SEED);
-        List<HostileInputs.Input> sent = new ArrayList<>(INPUTS);
-        List<SealedBatch> sealed = new ArrayList<>();
-        for (int i = 0; i < INPUTS; i++) {
-            HostileInputs.Input input = inputs.next();
-            sent.add(input);
-            RecordMeta meta = new RecordMeta("events", SHARD, sequence(i), ARRIVAL.plusMillis(i));
-            try {
-                sealed.addAll(batcher.add(meta, PROCESSOR.process(input.payload(), meta)));
-            } catch (RuntimeException | Error e) {
-                throw new AssertionError(describe(i, input) + " threw", e);
-            }
-        }
-        sealed.addAll(batcher.drain());
+        HostileInputs.Ingested run = HostileInputs.ingest(SEED, INPUTS, PROCESSOR, batcher, ARRIVAL);
+        List<HostileInputs.Input> sent = run.sent();
+        List<SealedBatch> sealed = run.sealed();
 
         Map<Integer, Zone> landed = new HashMap<>();
         Map<HostileInputs.Kind, int[]> byKind = new EnumMap<>(HostileInputs.Kind.class);
@@ -93,7 +82,7 @@ class GeneratedInputPropertyTest {
         for (SealedBatch batch : sealed) {
             for (String line : lines(batch.body())) {
                 JsonNode node = parse(line);
-                int i = index(node.path("sequence_number").asText());
+                int i = HostileInputs.index(node.path("sequence_number").asText());
                 Zone previous = landed.put(i, batch.zone());
                 if (previous != null) {
                     fail(describe(i, sent.get(i)) + " landed twice: in " + previous + " and in " + batch.zone());
@@ -201,15 +190,6 @@ class GeneratedInputPropertyTest {
             }
         }
         return false;
-    }
-
-    /** Kinesis-like sequence numbers that sort with the input index. */
-    static String sequence(int i) {
-        return "4959" + String.format("%012d", i);
-    }
-
-    static int index(String sequenceNumber) {
-        return Integer.parseInt(sequenceNumber.substring(4));
     }
 
     static String describe(int i, HostileInputs.Input input) {

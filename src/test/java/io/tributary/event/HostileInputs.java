@@ -1,9 +1,13 @@
 package io.tributary.event;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+
+import io.tributary.batch.Batcher;
+import io.tributary.batch.SealedBatch;
 
 /**
  * A seeded, reproducible source of hostile event payloads: seed-shaped events, then one mutation each — truncation,
@@ -47,10 +51,48 @@ public final class HostileInputs {
     private static final String[] NOT_OBJECTS = {
         "", " ", "\n", "null", "true", "0", "\"event\"", "[]", "[{}]", "\uFEFF{}", "{", "}", "{}{}", "{} x", "//", "\"\\u0000\""};
 
+    /** What {@link #ingest} sent (index = position in the shard) and the batches the batcher sealed from it. */
+    public record Ingested(List<Input> sent, List<SealedBatch> sealed) {
+    }
+
+    /** The shard the generated records are read from; {@link #sequence} numbers them in order. */
+    public static final String SHARD = "shardId-000000000000";
+
     private final SplittableRandom random;
 
     public HostileInputs(long seed) {
         this.random = new SplittableRandom(seed);
+    }
+
+    /**
+     * Runs {@code n} generated inputs through the processor and a batcher exactly as the consumer does (one shard,
+     * arrival one millisecond apart from {@code arrival}), then drains the batcher. An exception names the input.
+     */
+    public static Ingested ingest(long seed, int n, EventProcessor processor, Batcher batcher, Instant arrival) {
+        HostileInputs inputs = new HostileInputs(seed);
+        List<Input> sent = new ArrayList<>(n);
+        List<SealedBatch> sealed = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Input input = inputs.next();
+            sent.add(input);
+            RecordMeta meta = new RecordMeta("events", SHARD, sequence(i), arrival.plusMillis(i));
+            try {
+                sealed.addAll(batcher.add(meta, processor.process(input.payload(), meta)));
+            } catch (RuntimeException | Error e) {
+                throw new AssertionError("input #" + i + " (" + input.kind() + ", seed " + seed + ") threw", e);
+            }
+        }
+        sealed.addAll(batcher.drain());
+        return new Ingested(sent, sealed);
+    }
+
+    /** Kinesis-like sequence numbers that sort with the input index. */
+    public static String sequence(int i) {
+        return "4959" + String.format("%012d", i);
+    }
+
+    public static int index(String sequenceNumber) {
+        return Integer.parseInt(sequenceNumber.substring(4));
     }
 
     public Input next() {
