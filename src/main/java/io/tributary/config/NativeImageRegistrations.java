@@ -9,7 +9,7 @@ import io.tributary.ingest.IngestReply;
 import io.tributary.ingest.StreamIngest;
 
 /**
- * What the native image must keep for reflection (DESIGN.md 7): the beans the routes call by method name (Camel's bean
+ * What the native image must keep for reflection (docs/packaging.md): the beans the routes call by method name (Camel's bean
  * binding), the types the simple language reads properties of ({@code ${body.status}}), and the Amazon Redshift JDBC
  * driver, which Agroal loads by class name (db-kind other, no Quarkus JDBC extension). Resources are listed in
  * META-INF/native-image/io.tributary/tributary/resource-config.json. No effect in JVM mode.

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public class AthenaStandInResource implements QuarkusTestResourceLifecycleManager {
 
-    /** Where the Glue job writes the curated zone (DESIGN.md 1). */
+    /** Where the Glue job writes the curated zone (docs/design.md). */
     public static final String CURATED_PREFIX = "curated/events";
 
     private static AthenaStandIn server;
