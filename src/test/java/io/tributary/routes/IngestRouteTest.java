@@ -126,6 +126,33 @@ public class IngestRouteTest extends CamelQuarkusTestSupport {
     }
 
     @Test
+    void recordsThatOnceEscapedProcessingLandInTheErrorsZoneAndTheCheckpointPassesThemOnlyThere() throws Exception {
+        MockEndpoint s3 = getMockEndpoint("mock:s3");
+        s3.expectedMessageCount(2);
+        String farYear = "{\"timestamp\":\"+999999999-01-01T00:00:00Z\",\"user_id\":\"u\",\"event_type\":\"click\"}";
+        String controlOnly = "{\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"\\u0001\"}";
+        String hugeNumber = "{\"timestamp\":\"2024-01-15T10:30:00Z\",\"user_id\":\"u\",\"event_type\":\"click\",\"n\":"
+                + "9".repeat(1_200) + "}";
+        send("shard-c", 1, VALID);
+        send("shard-c", 2, farYear);
+        send("shard-c", 3, VALID);
+        send("shard-c", 4, controlOnly);
+        send("shard-c", 5, VALID);
+        send("shard-c", 6, hugeNumber);
+        s3.assertIsSatisfied();
+        Exchange raw = s3.getExchanges().get(0);
+        assertEquals("raw/events/dt=2024-01-15/hour=10/shard-c-1-5.json.gz", raw.getMessage().getHeader("CamelAwsS3Key"));
+        Exchange errors = s3.getExchanges().get(1);
+        assertEquals("errors/events/dt=2024-01-15/shard-c-2-6.json.gz", errors.getMessage().getHeader("CamelAwsS3Key"));
+        String[] lines = gunzip(errors).split("\n");
+        assertEquals(3, lines.length);
+        assertTrue(lines[0].contains("\"reason\":\"BAD_TIMESTAMP\"") && lines[0].contains("+999999999"), lines[0]);
+        assertTrue(lines[1].contains("\"reason\":\"BAD_CHARACTER\""), lines[1]);
+        assertTrue(lines[2].contains("\"reason\":\"NUMBER_TOO_LONG\""), lines[2]);
+        assertEquals("6", batcher.unpersistedCheckpoints().get("shard-c"));
+    }
+
+    @Test
     void aFailedPutIsRetriedAndTheCheckpointAdvancesOnlyAfterItSucceeds() throws Exception {
         MockEndpoint s3 = getMockEndpoint("mock:s3");
         s3.expectedMessageCount(2);
