@@ -15,6 +15,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * The Redshift stand-in: PostgreSQL 15 (embedded, on 127.0.0.1, trust auth) behind {@link RedshiftShim}, so the real
  * Amazon Redshift JDBC driver connects to it. One server per JVM, stopped at JVM exit; a fresh database per caller.
+ * VARCHAR(n) counts bytes as in Redshift (see {@link #VARCHAR_BYTES_FUNCTION}).
  */
 public final class RedshiftStandIn {
 
@@ -24,6 +25,55 @@ public final class RedshiftStandIn {
     public static final String PASSWORD = "local";
 
     private static RedshiftStandIn instance;
+
+    /**
+     * Redshift's VARCHAR(n) holds n bytes of UTF-8; PostgreSQL's holds n characters, so a multi-byte value Redshift refuses
+     * would load here. This event trigger function runs after every CREATE TABLE / ALTER TABLE (migrations, and the
+     * loads' temp stage tables alike) and retypes each VARCHAR(n) column to a domain over VARCHAR(n) that also checks
+     * {@code octet_length(VALUE) <= n}. A domain is checked wherever a value enters the column (INSERT, UPDATE, MERGE,
+     * COPY, a stage table built with LIKE) and follows a later ALTER COLUMN ... TYPE VARCHAR(m), which a CHECK constraint
+     * on the table would not. The error is Redshift's: SQLSTATE 22001, "value too long for type character varying(n)"
+     * (the raising function is only called when the length check already failed, so a valid row costs one comparison).
+     */
+    static final String VARCHAR_BYTES_FUNCTION = """
+            CREATE FUNCTION public.redshift_varchar_bytes() RETURNS event_trigger LANGUAGE plpgsql AS $fn$
+            DECLARE
+                command record;
+                col record;
+                domain_name text;
+            BEGIN
+                FOR command IN SELECT DISTINCT objid FROM pg_event_trigger_ddl_commands() WHERE object_type = 'table' LOOP
+                    FOR col IN SELECT a.attname, a.atttypmod - 4 AS n FROM pg_attribute a
+                               WHERE a.attrelid = command.objid AND a.attnum > 0 AND NOT a.attisdropped
+                                 AND a.atttypid = 'pg_catalog.varchar'::regtype AND a.atttypmod > 4 LOOP
+                        domain_name := 'redshift_varchar_' || col.n;
+                        IF to_regtype('public.' || domain_name) IS NULL THEN
+                            BEGIN
+                                EXECUTE format('CREATE DOMAIN public.%I AS pg_catalog.varchar(%s) '
+                                        || 'CHECK (VALUE IS NULL OR octet_length(VALUE) <= %s OR public.redshift_value_too_long(%s))',
+                                        domain_name, col.n, col.n, col.n);
+                            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                                NULL; -- a concurrent session created it
+                            END;
+                        END IF;
+                        -- fires this trigger again for the ALTER, which then finds no VARCHAR(n) column left
+                        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE public.%I', command.objid::regclass, col.attname, domain_name);
+                    END LOOP;
+                END LOOP;
+            END
+            $fn$""";
+
+    /** Raises Redshift's error for a value over VARCHAR(n) bytes; called by the domains' check only when it failed. */
+    static final String VALUE_TOO_LONG_FUNCTION = """
+            CREATE FUNCTION public.redshift_value_too_long(n integer) RETURNS boolean LANGUAGE plpgsql AS $fn$
+            BEGIN
+                RAISE EXCEPTION 'value too long for type character varying(%)', n USING ERRCODE = 'string_data_right_truncation';
+            END
+            $fn$""";
+
+    static final String VARCHAR_BYTES_TRIGGER = "CREATE EVENT TRIGGER redshift_varchar_bytes ON ddl_command_end "
+            + "WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE') "
+            + "EXECUTE FUNCTION public.redshift_varchar_bytes()";
 
     private final EmbeddedPostgres postgres;
     private final RedshiftShim shim;
@@ -46,6 +96,7 @@ public final class RedshiftStandIn {
                         .setServerConfig("full_page_writes", "off")
                         .setRegisterShutdownHook(true)
                         .start();
+                installByteLengthVarchar(pg);
                 RedshiftShim shim = RedshiftShim.start(pg.getPort());
                 instance = new RedshiftStandIn(pg, shim);
                 Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "redshift-stand-in-stop"));
@@ -54,6 +105,17 @@ public final class RedshiftStandIn {
             }
         }
         return instance;
+    }
+
+    /** Installs the VARCHAR byte-length semantics in template1, so every database created from it has them. */
+    private static void installByteLengthVarchar(EmbeddedPostgres pg) {
+        try (Connection c = pg.getTemplateDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute(VALUE_TOO_LONG_FUNCTION);
+            s.execute(VARCHAR_BYTES_FUNCTION);
+            s.execute(VARCHAR_BYTES_TRIGGER);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot install Redshift's VARCHAR byte-length semantics in the Redshift stand-in", e);
+        }
     }
 
     /** A JDBC URL of the Redshift driver, through the shim, to a database. */

@@ -167,6 +167,76 @@ class RedshiftStandInTest {
         assertEquals(before, rows(dataSource, rollupOf(hour)));
     }
 
+    static final String INSERT_MINUTE = "INSERT INTO analytics.minute_counts (minute_start, event_type, country, device_type, events, "
+            + "provisional, loaded_at) VALUES (TIMESTAMP '2024-01-15 12:00:00', ?, ?, 'mobile', 1, true, TIMESTAMP '2024-01-15 12:01:00')";
+
+    /**
+     * Redshift's VARCHAR(n) holds n bytes of UTF-8, PostgreSQL's n characters: 33 'é' are 33 characters but 66 bytes, so
+     * Redshift refuses them in event_type VARCHAR(64), and so must the stand-in, by INSERT, UPDATE and MERGE alike.
+     */
+    @Test
+    void aMultiByteValueWithinNCharactersButOverNBytesIsRefusedLikeRedshift() throws SQLException {
+        String over = "é".repeat(33);
+        assertTooLong(64, () -> update(dataSource, INSERT_MINUTE, over, "US"));
+        assertTooLong(16, () -> update(dataSource, INSERT_MINUTE, "click", "ü".repeat(9)));
+
+        update(dataSource, INSERT_MINUTE, "strict-update", "US");
+        assertTooLong(64, () -> update(dataSource, "UPDATE analytics.minute_counts SET event_type = ? WHERE event_type = 'strict-update'", over));
+
+        assertTooLong(64, () -> update(dataSource, "MERGE INTO analytics.minute_counts USING (SELECT CAST(? AS VARCHAR) AS event_type) s "
+                + "ON minute_counts.event_type = s.event_type "
+                + "WHEN MATCHED THEN UPDATE SET events = minute_counts.events + 1 "
+                + "WHEN NOT MATCHED THEN INSERT (minute_start, event_type, country, device_type, events, provisional, loaded_at) "
+                + "VALUES (TIMESTAMP '2024-01-15 12:00:00', s.event_type, 'US', 'mobile', 1, true, TIMESTAMP '2024-01-15 12:01:00')", over));
+        assertTooLong(64, () -> update(dataSource, "MERGE INTO analytics.minute_counts USING (SELECT CAST(? AS VARCHAR) AS event_type) s "
+                + "ON minute_counts.event_type = 'strict-update' "
+                + "WHEN MATCHED THEN UPDATE SET event_type = s.event_type "
+                + "WHEN NOT MATCHED THEN INSERT (minute_start, event_type, country, device_type, events, provisional, loaded_at) "
+                + "VALUES (TIMESTAMP '2024-01-15 12:00:00', s.event_type, 'US', 'mobile', 1, true, TIMESTAMP '2024-01-15 12:01:00')", over));
+        assertEquals(List.of(List.of(0L)), rows(dataSource, "SELECT count(*) FROM analytics.minute_counts WHERE event_type = '" + over + "'"));
+    }
+
+    /** The other side of the boundary: exactly n bytes fit, ASCII or multi-byte. */
+    @Test
+    void aValueOfExactlyNBytesIsAccepted() throws SQLException {
+        String ascii = "a".repeat(64);
+        String multiByte = "é".repeat(32);
+        update(dataSource, INSERT_MINUTE, ascii, "c".repeat(16));
+        update(dataSource, INSERT_MINUTE, multiByte, "ü".repeat(8));
+        assertEquals(List.of(List.of(ascii, "c".repeat(16)), List.of(multiByte, "ü".repeat(8))), rows(dataSource,
+                "SELECT event_type, country FROM analytics.minute_counts WHERE event_type IN ('" + ascii + "', '" + multiByte + "') ORDER BY country"));
+    }
+
+    /** A later migration that widens a column (Redshift: ALTER COLUMN ... TYPE VARCHAR(m)) gets byte semantics for the new size. */
+    @Test
+    void aWidenedColumnCountsBytesAtItsNewSize() throws SQLException {
+        update(dataSource, "CREATE TABLE analytics.widened (v VARCHAR(4), w VARCHAR(4) NOT NULL)");
+        update(dataSource, "ALTER TABLE analytics.widened ALTER COLUMN v TYPE VARCHAR(8)");
+        assertTooLong(4, () -> update(dataSource, "INSERT INTO analytics.widened (v, w) VALUES (?, ?)", "a", "ééé"));
+        assertTooLong(8, () -> update(dataSource, "INSERT INTO analytics.widened (v, w) VALUES (?, ?)", "ééééé", "a"));
+        update(dataSource, "INSERT INTO analytics.widened (v, w) VALUES (?, ?)", "éééé", "éé");
+        update(dataSource, "INSERT INTO analytics.widened (v, w) VALUES (?, ?)", null, "abcd");
+        assertEquals(List.of(List.of("v", 8), List.of("w", 4)), rows(dataSource, "SELECT column_name, character_maximum_length "
+                + "FROM information_schema.columns WHERE table_schema = 'analytics' AND table_name = 'widened' ORDER BY column_name"));
+    }
+
+    /** Fails unless the statement fails as Redshift's does: SQLSTATE 22001, "value too long for type character varying(n)". */
+    static void assertTooLong(int n, org.junit.jupiter.api.function.Executable statement) {
+        SQLException e = assertThrows(SQLException.class, statement);
+        assertTrue(e.getMessage().contains("value too long for type character varying(" + n + ")"), e.getMessage());
+        assertEquals("22001", e.getSQLState(), e.getMessage());
+    }
+
+    /** Runs one statement with bound string parameters, in its own transaction (autocommit). */
+    static int update(DataSource ds, String sql, String... params) throws SQLException {
+        try (Connection c = ds.getConnection(); java.sql.PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                p.setString(i + 1, params[i]);
+            }
+            return p.executeUpdate();
+        }
+    }
+
     @Test
     void rowsOfAnotherHourOrOffTheHourAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new HourlyRollup(HOUR.plusSeconds(60), "a", "b", "c", 1, 1, 1, null));
