@@ -39,13 +39,18 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
  * on-failure record shaped like the one the mapping writes. Needs {@code aws} and {@code jq} on PATH.
  */
 @QuarkusTest
-@TestProfile(LambdaTestProfile.class)
+@TestProfile(ReplaySkippedRangeTest.OwnBuckets.class)
 @QuarkusTestResource(S3StandInResource.class)
 @QuarkusTestResource(LambdaRuntimeStandInResource.class)
 @QuarkusTestResource(KinesisStandInResource.class)
 class ReplaySkippedRangeTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The Lambda test profile in an application start of its own, so with buckets of its own: the records this test
+     *  puts into kinesalite have shard ids that KinesisLambdaTest's made-up events use too. */
+    public static class OwnBuckets extends LambdaTestProfile {
+    }
 
     @ConfigProperty(name = "test.lambda.events-url")
     String lambdaEndpoint;
