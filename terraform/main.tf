@@ -242,22 +242,24 @@ module "orchestration" {
 module "monitoring" {
   source = "./modules/monitoring"
 
-  name_prefix                     = local.name_prefix
-  kms_key_arn                     = module.kms.key_arn
-  alarm_email                     = var.alarm_email
-  metrics_namespace               = var.metrics_namespace
-  compute                         = var.compute
-  stream_name                     = module.streaming.stream_name
-  stream_retention_hours          = var.kinesis_retention_hours
-  iterator_age_threshold_ms       = var.iterator_age_alarm_threshold_ms
-  raw_freshness_threshold_seconds = var.raw_freshness_alarm_threshold_seconds
-  lambda_function_name            = var.compute == "lambda" ? module.lambda_consumer[0].function_name : null
-  ecs_cluster_name                = var.compute == "ecs" ? module.ecs_service[0].cluster_name : null
-  ecs_service_name                = var.compute == "ecs" ? module.ecs_service[0].service_name : null
-  glue_job_name                   = module.glue_job.job_name
-  enable_state_machine_alarm      = var.enable_step_functions
-  state_machine_arn               = var.enable_step_functions ? module.orchestration[0].state_machine_arn : null
-  tags                            = local.tags
+  name_prefix                        = local.name_prefix
+  kms_key_arn                        = module.kms.key_arn
+  alarm_email                        = var.alarm_email
+  metrics_namespace                  = var.metrics_namespace
+  compute                            = var.compute
+  stream_name                        = module.streaming.stream_name
+  stream_retention_hours             = var.kinesis_retention_hours
+  iterator_age_threshold_ms          = var.iterator_age_alarm_threshold_ms
+  raw_freshness_threshold_seconds    = var.raw_freshness_alarm_threshold_seconds
+  lambda_function_name               = var.compute == "lambda" ? module.lambda_consumer[0].function_name : null
+  lambda_on_failure_destination      = var.lambda_on_failure_destination
+  lambda_on_failure_destination_name = var.compute == "lambda" ? module.lambda_consumer[0].on_failure_destination_name : null
+  ecs_cluster_name                   = var.compute == "ecs" ? module.ecs_service[0].cluster_name : null
+  ecs_service_name                   = var.compute == "ecs" ? module.ecs_service[0].service_name : null
+  glue_job_name                      = module.glue_job.job_name
+  enable_state_machine_alarm         = var.enable_step_functions
+  state_machine_arn                  = var.enable_step_functions ? module.orchestration[0].state_machine_arn : null
+  tags                               = local.tags
 }
 
 module "quicksight" {

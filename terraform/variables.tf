@@ -108,28 +108,48 @@ variable "lambda_batch_size" {
   description = "Maximum records per Lambda invocation (1-10000)."
   type        = number
   default     = 1000
+
+  validation {
+    condition     = floor(var.lambda_batch_size) == var.lambda_batch_size && var.lambda_batch_size >= 1 && var.lambda_batch_size <= 10000
+    error_message = "lambda_batch_size must be a whole number from 1 to 10000."
+  }
 }
 
 variable "lambda_maximum_batching_window_in_seconds" {
   description = "Seconds the mapping gathers records before invoking (0-300)."
   type        = number
   default     = 10
+
+  validation {
+    condition     = floor(var.lambda_maximum_batching_window_in_seconds) == var.lambda_maximum_batching_window_in_seconds && var.lambda_maximum_batching_window_in_seconds >= 0 && var.lambda_maximum_batching_window_in_seconds <= 300
+    error_message = "lambda_maximum_batching_window_in_seconds must be a whole number from 0 to 300."
+  }
 }
 
 variable "lambda_maximum_retry_attempts" {
-  description = "Retries of a failing batch before it goes to the on-failure destination (-1 = until the record expires)."
+  description = "Retries of a batch the function could not write before the mapping skips it: -1 (default) retries until the records expire from the stream; 0-10000 skips, describing the range in the on-failure destination (docs/lambda.md: replay)."
   type        = number
-  default     = 10
+  default     = -1
+
+  validation {
+    condition     = floor(var.lambda_maximum_retry_attempts) == var.lambda_maximum_retry_attempts && var.lambda_maximum_retry_attempts >= -1 && var.lambda_maximum_retry_attempts <= 10000
+    error_message = "lambda_maximum_retry_attempts must be -1 (retry until the record expires) or a whole number from 0 to 10000."
+  }
 }
 
 variable "lambda_maximum_record_age_in_seconds" {
-  description = "Records older than this go to the on-failure destination (-1 = never, or 60-604800)."
+  description = "Age above which the mapping skips records: -1 (default) never skips; 60-604800 skips, describing the range in the on-failure destination (docs/lambda.md: replay)."
   type        = number
-  default     = 86400
+  default     = -1
+
+  validation {
+    condition     = var.lambda_maximum_record_age_in_seconds == -1 || (floor(var.lambda_maximum_record_age_in_seconds) == var.lambda_maximum_record_age_in_seconds && var.lambda_maximum_record_age_in_seconds >= 60 && var.lambda_maximum_record_age_in_seconds <= 604800)
+    error_message = "lambda_maximum_record_age_in_seconds must be -1 (never skip) or a whole number from 60 to 604800."
+  }
 }
 
 variable "lambda_on_failure_destination" {
-  description = "On-failure destination of the event source mapping: sqs or sns."
+  description = "On-failure destination of the event source mapping, where it describes each range it skips (finite retries or record age only): sqs or sns."
   type        = string
   default     = "sqs"
 

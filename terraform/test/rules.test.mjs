@@ -392,3 +392,58 @@ ${cols ?? `    dynamic "columns" {
   it('rejects a table that is not a contract section', () =>
     fails('glue-tables-match-contract', table({ name: 'clicks' }), /contract section/));
 });
+
+describe('lambda-kinesis-never-skips', () => {
+  // A mapping that never skips, to be broken one setting at a time.
+  const mapping = ({
+    responseTypes = '["ReportBatchItemFailures"]', destination = true, retries = 'var.maximum_retry_attempts',
+    age = 'var.maximum_record_age_in_seconds', retryDefault = -1, validated = true,
+  } = {}) => `
+variable "maximum_retry_attempts" {
+  description = "retries"
+  type        = number
+  default     = ${retryDefault}
+${validated ? `  validation {
+    condition     = var.maximum_retry_attempts >= -1 && var.maximum_retry_attempts <= 10000
+    error_message = "out of range"
+  }` : ''}
+}
+variable "maximum_record_age_in_seconds" {
+  description = "age"
+  type        = number
+  default     = -1
+  validation {
+    condition     = var.maximum_record_age_in_seconds == -1 || (var.maximum_record_age_in_seconds >= 60 && var.maximum_record_age_in_seconds <= 604800)
+    error_message = "out of range"
+  }
+}
+resource "aws_lambda_event_source_mapping" "kinesis" {
+  event_source_arn        = var.stream_arn
+  function_name           = var.function_arn
+  starting_position       = "TRIM_HORIZON"
+  function_response_types = ${responseTypes}
+${retries === null ? '' : `  maximum_retry_attempts = ${retries}`}
+${age === null ? '' : `  maximum_record_age_in_seconds = ${age}`}
+${destination ? `  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.on_failure.arn
+    }
+  }` : ''}
+}
+`;
+  it('accepts -1/-1 from validated variables, partial batch responses and an on-failure destination', () =>
+    passes('lambda-kinesis-never-skips', mapping()));
+  it('accepts literal -1 values', () => passes('lambda-kinesis-never-skips', mapping({ retries: '-1', age: '-1' })));
+  it('rejects a mapping without ReportBatchItemFailures', () =>
+    fails('lambda-kinesis-never-skips', mapping({ responseTypes: '[]' }), /ReportBatchItemFailures/));
+  it('rejects a mapping without an on-failure destination', () =>
+    fails('lambda-kinesis-never-skips', mapping({ destination: false }), /on_failure/));
+  it('rejects a finite retry default (the old 10)', () =>
+    fails('lambda-kinesis-never-skips', mapping({ retryDefault: 10 }), /maximum_retry_attempts defaults to 10/));
+  it('rejects a finite literal record age', () =>
+    fails('lambda-kinesis-never-skips', mapping({ age: '86400' }), /maximum_record_age_in_seconds defaults to 86400/));
+  it('rejects leaving the retries unset', () =>
+    fails('lambda-kinesis-never-skips', mapping({ retries: null }), /maximum_retry_attempts is not set/));
+  it('rejects a variable without a validation block', () =>
+    fails('lambda-kinesis-never-skips', mapping({ validated: false }), /"maximum_retry_attempts" .*no validation block/));
+});

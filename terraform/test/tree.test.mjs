@@ -55,6 +55,17 @@ describe('terraform/ tree', () => {
     assert.match(compute.body.validation[0].condition, /contains\(\["lambda", "ecs"\], var\.compute\)/);
   });
 
+  it('alarms when the Lambda mapping describes a skipped range in its on-failure destination', () => {
+    const monitoring = tree.modules.find((m) => m.dir.endsWith('/modules/monitoring'));
+    const alarm = blocksOf(monitoring, 'aws_cloudwatch_metric_alarm').find((a) => a.name === 'lambda_skipped_ranges');
+    assert.ok(alarm, 'no aws_cloudwatch_metric_alarm.lambda_skipped_ranges');
+    assert.match(alarm.body.metric_name, /ApproximateNumberOfMessagesVisible/);
+    assert.match(alarm.body.metric_name, /NumberOfMessagesPublished/);
+    const root = tree.modules.find((m) => m.dir === TERRAFORM_DIR);
+    const call = root.files.flatMap((f) => f.json.module?.monitoring ?? [])[0];
+    assert.match(call.lambda_on_failure_destination_name, /module\.lambda_consumer\[0\]\.on_failure_destination_name/);
+  });
+
   it('wires modules consistently (arguments, required variables, var/local/module references)', () => {
     assert.deepEqual(wiringProblems(tree), []);
   });

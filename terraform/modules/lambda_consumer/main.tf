@@ -7,14 +7,16 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  native      = var.runtime == "native"
-  zip_exists  = fileexists(var.zip_path)
-  on_failure  = var.on_failure_destination == "sqs" ? aws_sqs_queue.on_failure[0].arn : aws_sns_topic.on_failure[0].arn
-  log_group   = "/aws/lambda/${var.function_name}"
-  account_id  = data.aws_caller_identity.current.account_id
-  arn_prefix  = "arn:${data.aws_partition.current.partition}"
-  region      = data.aws_region.current.name
-  runtime_env = local.native ? { DISABLE_SIGNAL_HANDLERS = "true" } : { JAVA_TOOL_OPTIONS = var.jvm_options }
+  native     = var.runtime == "native"
+  zip_exists = fileexists(var.zip_path)
+  on_failure = var.on_failure_destination == "sqs" ? aws_sqs_queue.on_failure[0].arn : aws_sns_topic.on_failure[0].arn
+  # known at plan time (the monitoring module's alarm dimension), unlike the ARN
+  on_failure_name = "${var.function_name}-on-failure"
+  log_group       = "/aws/lambda/${var.function_name}"
+  account_id      = data.aws_caller_identity.current.account_id
+  arn_prefix      = "arn:${data.aws_partition.current.partition}"
+  region          = data.aws_region.current.name
+  runtime_env     = local.native ? { DISABLE_SIGNAL_HANDLERS = "true" } : { JAVA_TOOL_OPTIONS = var.jvm_options }
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -24,11 +26,13 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
-# Records the mapping gives up on (retries or record age exhausted) are described here, never silently dropped.
+# The mapping describes here every range it skips (only possible with finite maximum_retry_attempts or
+# maximum_record_age_in_seconds): stream, shard, first and last sequence number, never the data. The records themselves
+# stay in the stream until its retention ends; docs/lambda.md and bin/replay-skipped-range re-read them from there.
 resource "aws_sqs_queue" "on_failure" {
   count = var.on_failure_destination == "sqs" ? 1 : 0
 
-  name                              = "${var.function_name}-on-failure"
+  name                              = local.on_failure_name
   message_retention_seconds         = 1209600
   kms_master_key_id                 = var.kms_key_arn
   kms_data_key_reuse_period_seconds = 3600
@@ -38,7 +42,7 @@ resource "aws_sqs_queue" "on_failure" {
 resource "aws_sns_topic" "on_failure" {
   count = var.on_failure_destination == "sns" ? 1 : 0
 
-  name              = "${var.function_name}-on-failure"
+  name              = local.on_failure_name
   kms_master_key_id = var.kms_key_arn
   tags              = var.tags
 }
@@ -166,6 +170,15 @@ resource "aws_lambda_alias" "live" {
   function_version = aws_lambda_function.this.version
 }
 
+# Nothing is skipped silently:
+# - ReportBatchItemFailures: the handler names, per shard, the first record not durable in S3; the mapping retries from
+#   there. Without it the partial response is ignored and the batch counts as a success (records lost).
+# - maximum_retry_attempts and maximum_record_age_in_seconds default to -1: a failing batch is retried until its records
+#   leave the stream, so an S3 outage holds the shard back (the iterator-age alarm fires) instead of skipping it.
+# - Records that fail processing never fail the batch: the handler puts them in the errors zone (PROCESSING_FAILED), so
+#   infinite retries cannot block a shard on one bad record.
+# - bisect_batch_on_function_error splits a batch that failed as a whole (timeout, crash); splitting uses no retries.
+# - With finite values, every skipped range is described in the on-failure destination (always configured).
 resource "aws_lambda_event_source_mapping" "kinesis" {
   event_source_arn                   = var.stream_arn
   function_name                      = aws_lambda_alias.live.arn

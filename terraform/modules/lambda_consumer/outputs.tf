@@ -27,3 +27,8 @@ output "on_failure_destination_arn" {
   description = "ARN of the SQS queue or SNS topic receiving descriptions of batches the mapping gave up on."
   value       = local.on_failure
 }
+
+output "on_failure_destination_name" {
+  description = "Name of the on-failure SQS queue or SNS topic (known at plan time; the monitoring alarm's dimension)."
+  value       = local.on_failure_name
+}

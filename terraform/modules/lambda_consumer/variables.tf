@@ -85,40 +85,73 @@ variable "starting_position" {
   description = "Where a new mapping starts reading: TRIM_HORIZON (nothing lost) or LATEST."
   type        = string
   default     = "TRIM_HORIZON"
+
+  validation {
+    condition     = contains(["TRIM_HORIZON", "LATEST"], var.starting_position)
+    error_message = "starting_position must be TRIM_HORIZON or LATEST."
+  }
 }
 
 variable "batch_size" {
   description = "Maximum records per invocation (1-10000)."
   type        = number
   default     = 1000
+
+  validation {
+    condition     = floor(var.batch_size) == var.batch_size && var.batch_size >= 1 && var.batch_size <= 10000
+    error_message = "batch_size must be a whole number from 1 to 10000 (Kinesis event source mappings)."
+  }
 }
 
 variable "maximum_batching_window_in_seconds" {
   description = "How long the mapping gathers records before invoking (0-300); bigger windows mean fewer, larger raw objects."
   type        = number
   default     = 10
+
+  validation {
+    condition     = floor(var.maximum_batching_window_in_seconds) == var.maximum_batching_window_in_seconds && var.maximum_batching_window_in_seconds >= 0 && var.maximum_batching_window_in_seconds <= 300
+    error_message = "maximum_batching_window_in_seconds must be a whole number from 0 to 300."
+  }
 }
 
 variable "parallelization_factor" {
   description = "Concurrent batches per shard (1-10). Keep 1: the application's batching assumes one writer per shard."
   type        = number
   default     = 1
+
+  validation {
+    condition     = floor(var.parallelization_factor) == var.parallelization_factor && var.parallelization_factor >= 1 && var.parallelization_factor <= 10
+    error_message = "parallelization_factor must be a whole number from 1 to 10."
+  }
 }
 
+# -1 and -1: a batch the function cannot write is retried until its records leave the stream (its retention), never
+# skipped while Kinesis still holds them. Finite values are allowed (AWS ranges below); what they skip is described in
+# the on-failure destination, and docs/lambda.md says how to replay it.
 variable "maximum_retry_attempts" {
-  description = "Retries of a failing batch before it goes to the on-failure destination (-1 = until the record expires)."
+  description = "Retries of a failing batch before its range goes to the on-failure destination: -1 (default) retries until the records expire from the stream; otherwise 0-10000."
   type        = number
-  default     = 10
+  default     = -1
+
+  validation {
+    condition     = floor(var.maximum_retry_attempts) == var.maximum_retry_attempts && var.maximum_retry_attempts >= -1 && var.maximum_retry_attempts <= 10000
+    error_message = "maximum_retry_attempts must be -1 (retry until the record expires) or a whole number from 0 to 10000."
+  }
 }
 
 variable "maximum_record_age_in_seconds" {
-  description = "Records older than this go to the on-failure destination (-1 = never, or 60-604800)."
+  description = "Records older than this are skipped and their range goes to the on-failure destination: -1 (default) never skips; otherwise 60-604800."
   type        = number
-  default     = 86400
+  default     = -1
+
+  validation {
+    condition     = var.maximum_record_age_in_seconds == -1 || (floor(var.maximum_record_age_in_seconds) == var.maximum_record_age_in_seconds && var.maximum_record_age_in_seconds >= 60 && var.maximum_record_age_in_seconds <= 604800)
+    error_message = "maximum_record_age_in_seconds must be -1 (never skip) or a whole number from 60 to 604800."
+  }
 }
 
 variable "on_failure_destination" {
-  description = "Where the mapping describes batches it gives up on: sqs or sns."
+  description = "Where the mapping describes the ranges it skips (only with finite maximum_retry_attempts or maximum_record_age_in_seconds): sqs or sns."
   type        = string
   default     = "sqs"
 

@@ -5,12 +5,13 @@ data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  region   = data.aws_region.current.name
-  ns       = var.metrics_namespace
-  lambda   = var.compute == "lambda"
-  sfn      = var.enable_state_machine_alarm
-  actions  = [aws_sns_topic.alarms.arn]
-  stream_d = { StreamName = var.stream_name }
+  region         = data.aws_region.current.name
+  ns             = var.metrics_namespace
+  lambda         = var.compute == "lambda"
+  sfn            = var.enable_state_machine_alarm
+  actions        = [aws_sns_topic.alarms.arn]
+  stream_d       = { StreamName = var.stream_name }
+  on_failure_sqs = var.lambda_on_failure_destination == "sqs"
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -99,6 +100,28 @@ resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
   metric_name         = "Throttles"
   dimensions          = { FunctionName = var.lambda_function_name }
   statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+# Only with finite lambda_maximum_retry_attempts or lambda_maximum_record_age_in_seconds can the mapping skip a range;
+# it then describes the range in the on-failure destination, and this alarm makes sure someone replays it while the
+# stream still holds the records (docs/lambda.md). A queue keeps the alarm on until its messages are dealt with.
+resource "aws_cloudwatch_metric_alarm" "lambda_skipped_ranges" {
+  count = local.lambda ? 1 : 0
+
+  alarm_name          = "${var.name_prefix}-lambda-skipped-ranges"
+  alarm_description   = "The Kinesis event source mapping skipped records and described the range in its on-failure destination. Replay it before the stream's retention (${var.stream_retention_hours} h) ends: docs/lambda.md."
+  namespace           = local.on_failure_sqs ? "AWS/SQS" : "AWS/SNS"
+  metric_name         = local.on_failure_sqs ? "ApproximateNumberOfMessagesVisible" : "NumberOfMessagesPublished"
+  dimensions          = local.on_failure_sqs ? { QueueName = var.lambda_on_failure_destination_name } : { TopicName = var.lambda_on_failure_destination_name }
+  statistic           = local.on_failure_sqs ? "Maximum" : "Sum"
   period              = 300
   evaluation_periods  = 1
   threshold           = 0

@@ -64,6 +64,23 @@ variable "lambda_function_name" {
   default     = null
 }
 
+variable "lambda_on_failure_destination" {
+  description = "Kind of the Lambda event source mapping's on-failure destination: sqs or sns (Lambda mode)."
+  type        = string
+  default     = "sqs"
+
+  validation {
+    condition     = contains(["sqs", "sns"], var.lambda_on_failure_destination)
+    error_message = "lambda_on_failure_destination must be sqs or sns."
+  }
+}
+
+variable "lambda_on_failure_destination_name" {
+  description = "Name of the Lambda event source mapping's on-failure queue or topic; null in ECS mode."
+  type        = string
+  default     = null
+}
+
 variable "ecs_cluster_name" {
   description = "Name of the ECS cluster in ECS mode; null in Lambda mode."
   type        = string

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  allBlocks, asList, blocksOf, decodeJsonencode, exprOf, first, isExpression, jsonFileOfLocal, localsOf, variablesOf,
+  allBlocks, asList, blocksOf, decodeJsonencode, exprOf, first, isExpression, jsonFileOfLocal, localsOf, moduleCallsOf,
+  variablesOf,
 } from './hcl.mjs';
 
 export const STAR_MARKER = 'policy-allow-star-resource:';
@@ -309,6 +310,64 @@ const redshiftNotPublic = {
   },
 };
 
+// --- Lambda event source mappings of Kinesis ----------------------------------------------------------------------
+
+/**
+ * Where a module argument really comes from: a literal, or var.x followed up through the module call that instantiates
+ * the module (else the variable's default). Returns [{ mod, variable }] for every variable on the way, and the value.
+ */
+function traceValue(tree, mod, value, chain = []) {
+  const ref = /^var\.([A-Za-z0-9_]+)$/.exec(exprOf(value) ?? '');
+  if (!ref || chain.length > 10) return { value, chain };
+  const variable = variablesOf(mod).find((v) => v.name === ref[1]);
+  if (!variable) return { value: undefined, chain };
+  const next = [...chain, { mod, variable }];
+  for (const caller of tree.modules) {
+    for (const call of moduleCallsOf(caller)) {
+      if (call.targetDir === mod.dir && call.body[ref[1]] !== undefined) return traceValue(tree, caller, call.body[ref[1]], next);
+    }
+  }
+  return { value: variable.body.default, chain: next };
+}
+
+// AWS: -1 means infinite for both (retry until the record expires; never discard by age).
+const NEVER_SKIP = ['maximum_retry_attempts', 'maximum_record_age_in_seconds'];
+
+const lambdaKinesisNeverSkips = {
+  id: 'lambda-kinesis-never-skips',
+  description: 'every Lambda event source mapping reports batch item failures, has an on-failure destination, and by default '
+    + 'never skips records (maximum_retry_attempts and maximum_record_age_in_seconds -1, from validated variables)',
+  async check(tree) {
+    const violations = [];
+    for (const mod of tree.modules) {
+      for (const m of blocksOf(mod, 'aws_lambda_event_source_mapping')) {
+        const at = `${rel(tree, m.file)}: aws_lambda_event_source_mapping.${m.name}`;
+        if (!asList(m.body.function_response_types).includes('ReportBatchItemFailures')) {
+          violations.push(`${at}: function_response_types lacks "ReportBatchItemFailures" (a partial batch response would be ignored and the batch counted a success)`);
+        }
+        const onFailure = first(first(m.body.destination_config)?.on_failure);
+        if (!onFailure?.destination_arn) {
+          violations.push(`${at}: no destination_config { on_failure { destination_arn } } (a skipped range would leave no trace)`);
+        }
+        for (const attr of NEVER_SKIP) {
+          if (m.body[attr] === undefined) {
+            violations.push(`${at}: ${attr} is not set (set it to -1, or to a validated variable defaulting to -1)`);
+            continue;
+          }
+          const { value, chain } = traceValue(tree, mod, m.body[attr]);
+          if (value !== -1) violations.push(`${at}: ${attr} defaults to ${JSON.stringify(value)}, not -1 (records would be skipped)`);
+          for (const { variable } of chain) {
+            if (asList(variable.body.validation).length === 0) {
+              violations.push(`${rel(tree, variable.file)}: variable "${variable.name}" (feeds ${attr}) has no validation block`);
+            }
+          }
+        }
+      }
+    }
+    return violations;
+  },
+};
+
 // --- Glue catalog against the table contract -----------------------------------------------------------------------
 
 const GLUE_TYPE = /^(string|int|integer|bigint|smallint|tinyint|double|float|boolean|timestamp|date|binary|decimal\(\d+,\s*\d+\)|(array|map|struct)<.+>)$/;
@@ -406,6 +465,7 @@ export const RULES = [
   redshiftEncrypted,
   redshiftNotPublic,
   glueTablesMatchContract,
+  lambdaKinesisNeverSkips,
 ];
 
 export const rule = (id) => {

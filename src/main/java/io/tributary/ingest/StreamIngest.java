@@ -110,6 +110,26 @@ public class StreamIngest {
         return sealed.isEmpty() ? null : sealed;
     }
 
+    /**
+     * Puts a record whose processing failed outside {@link EventProcessor} (which never throws) into the errors zone with
+     * reason {@code PROCESSING_FAILED}, its payload and the exception: for a caller that must not retry it forever, such
+     * as the Lambda handler under an event source mapping that retries until the record expires. Returns the batches
+     * this sealed, or null.
+     */
+    public List<SealedBatch> quarantine(byte[] payload, String shardId, String sequenceNumber, Instant arrival, Throwable failure) {
+        RecordMeta meta = new RecordMeta(stream, shardId, sequenceNumber, arrival);
+        String message = "processing failed: " + failure.getClass().getName()
+                + (failure.getMessage() == null ? "" : ": " + abbreviate(failure.getMessage()));
+        RoutedRecord routed = processor.rejected(payload == null ? new byte[0] : payload, meta, ReasonCode.PROCESSING_FAILED, message);
+        List<SealedBatch> sealed = batcher.add(meta, routed);
+        invalid.get(ReasonCode.PROCESSING_FAILED).increment();
+        return sealed.isEmpty() ? null : sealed;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 500 ? s : s.substring(0, 500) + "…";
+    }
+
     /** Batches older than the max age. */
     public List<SealedBatch> expired() {
         return batcher.expired();

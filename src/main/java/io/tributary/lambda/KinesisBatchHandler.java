@@ -16,7 +16,9 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,8 +31,9 @@ import io.tributary.ingest.StreamIngest;
  * Lambda mode: one invocation of the Kinesis event source mapping. Every record goes through the same ingest core as the
  * container consumer ({@code direct:ingest}: parse, validate, enrich, batch, write); before returning, every open batch is
  * written, because a Lambda keeps nothing between invocations. When an S3 write fails, the reply names per shard the first
- * record that is not durable, and the event source mapping re-sends the shard from there. Bad records never fail the batch:
- * the ingest core puts them in the errors zone.
+ * record that is not durable, and the event source mapping re-sends the shard from there (until the record expires, with
+ * the deployed settings). Bad records never fail the batch: the ingest core puts them in the errors zone, and a record
+ * whose processing throws anyway is quarantined there ({@code PROCESSING_FAILED}) instead of being retried forever.
  */
 @Singleton
 @Named("kinesisBatchHandler")
@@ -39,11 +42,13 @@ public class KinesisBatchHandler {
     private static final Logger LOG = Logger.getLogger(KinesisBatchHandler.class);
 
     private final Batcher batcher;
+    private final StreamIngest ingest;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
 
-    public KinesisBatchHandler(CamelContext camel, Batcher batcher, ObjectMapper json) {
+    public KinesisBatchHandler(CamelContext camel, Batcher batcher, StreamIngest ingest, ObjectMapper json) {
         this.batcher = batcher;
+        this.ingest = ingest;
         this.producer = camel.createProducerTemplate();
         this.json = json;
     }
@@ -77,8 +82,15 @@ public class KinesisBatchHandler {
                     producer.sendBodyAndHeaders("direct:ingest", k.data(), headers);
                     records++;
                 } catch (RuntimeException e) {
-                    LOG.warnf("shard %s: record %s not durable (%s); the rest of the shard is left to the retry", shard, k.sequenceNumber(), rootCause(e));
-                    failedAt.put(shard, k.sequenceNumber());
+                    if (k.sequenceNumber().equals(batcher.resumeAfter(shard))) {
+                        // the record reached the batcher: what failed is the write of a batch it sealed
+                        LOG.warnf("shard %s: record %s not durable (%s); the rest of the shard is left to the retry", shard, k.sequenceNumber(), rootCause(e));
+                        failedAt.put(shard, k.sequenceNumber());
+                    } else if (quarantine(shard, k, e)) {
+                        records++;
+                    } else {
+                        failedAt.put(shard, k.sequenceNumber());
+                    }
                 }
             }
             int written = 0;
@@ -114,6 +126,38 @@ public class KinesisBatchHandler {
         } finally {
             batcher.reset();
         }
+    }
+
+    /**
+     * A record whose processing threw (not a write: the batcher never saw it). Retrying it would fail the same way, and
+     * under an event source mapping that retries until the record expires it would hold its shard back for the stream's
+     * whole retention; so it goes to the errors zone with the exception, and the shard moves on. True when quarantined;
+     * false when even that failed (the errors-zone write included), and the record is left to the retry, never skipped.
+     */
+    private boolean quarantine(String shard, KinesisEventBatch.Kinesis k, RuntimeException e) {
+        Throwable cause = unwrap(e);
+        LOG.errorf(cause, "shard %s: processing record %s failed; it goes to the errors zone as PROCESSING_FAILED", shard, k.sequenceNumber());
+        try {
+            List<SealedBatch> sealed = ingest.quarantine(k.data(), shard, k.sequenceNumber(), k.arrival(), cause);
+            if (sealed != null) {
+                for (SealedBatch batch : sealed) {
+                    producer.sendBody("direct:write-batch", batch);
+                }
+            }
+            return true;
+        } catch (RuntimeException q) {
+            LOG.warnf("shard %s: record %s could not be quarantined (%s); the rest of the shard is left to the retry", shard, k.sequenceNumber(), rootCause(q));
+            return false;
+        }
+    }
+
+    /** The exception the ingest core threw, without Camel's wrappers. */
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CamelExecutionException || t instanceof RuntimeCamelException) && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /** Camel has already logged the failed delivery with its stack trace; one line of cause is enough here. */

@@ -9,10 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -29,9 +37,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.restassured.RestAssured;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.tributary.local.EventSourceMappingStandIn;
 import io.tributary.local.LakeFiles;
 import io.tributary.local.LambdaRuntimeStandInResource;
 import io.tributary.local.S3StandInResource;
+import io.tributary.local.TerraformDefaults;
 
 /**
  * Lambda mode end to end: Kinesis events posted to the Lambda mock event server, polled by the function's runtime loop,
@@ -87,6 +98,53 @@ class KinesisLambdaTest {
 
     static Set<String> seqs(List<LakeFiles.Line> lines) {
         return lines.stream().map(l -> l.json().get("sequence_number").asText()).collect(Collectors.toSet());
+    }
+
+    /** The event source mapping's retries as deployed: the root Terraform default (-1: until the record expires). */
+    static int deployedRetryAttempts() {
+        return (int) TerraformDefaults.number("terraform/variables.tf", "lambda_maximum_retry_attempts");
+    }
+
+    /** One record of a Kinesis event, as the event source mapping sends it. */
+    static ObjectNode record(String shard, long index, String payload, Instant arrival) {
+        String seq = new BigInteger("49590338271490256608559692538361571095921575989136000000")
+                .add(BigInteger.valueOf(Long.parseLong(shard.substring(shard.indexOf('-') + 1)) * 1_000 + index)).toString();
+        ObjectNode r = JSON.createObjectNode();
+        ObjectNode k = r.putObject("kinesis");
+        k.put("kinesisSchemaVersion", "1.0");
+        k.put("partitionKey", "pk-" + index);
+        k.put("sequenceNumber", seq);
+        k.put("data", Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)));
+        k.put("approximateArrivalTimestamp", BigDecimal.valueOf(arrival.toEpochMilli(), 3));
+        r.put("eventSource", "aws:kinesis");
+        r.put("eventID", shard + ":" + seq);
+        r.put("eventName", "aws:kinesis:record");
+        r.put("eventSourceARN", "arn:aws:kinesis:us-east-1:000000000000:stream/tributary-events");
+        return r;
+    }
+
+    static String valid(String user) {
+        return "{\"timestamp\":\"2024-11-25T10:00:00Z\",\"user_id\":\"" + user + "\",\"event_type\":\"page_view\"}";
+    }
+
+    static String seq(ObjectNode record) {
+        return record.get("kinesis").get("sequenceNumber").asText();
+    }
+
+    /** Invokes the function through the mock event server, as the event source mapping would. */
+    static EventSourceMappingStandIn.Reply invoke(ObjectNode event) {
+        Response r = given().contentType("application/json").body(event.toString()).when().post("/");
+        try {
+            return new EventSourceMappingStandIn.Reply(r.statusCode(), JSON.readTree(r.asString()));
+        } catch (IOException e) {
+            throw new AssertionError("unreadable reply: " + r.asString(), e);
+        }
+    }
+
+    static List<String> itemFailures(EventSourceMappingStandIn.Invocation i) {
+        List<String> out = new ArrayList<>();
+        i.reply().body().path("batchItemFailures").forEach(f -> out.add(f.get("itemIdentifier").asText()));
+        return out;
     }
 
     @Test
@@ -164,6 +222,111 @@ class KinesisLambdaTest {
                 .then().statusCode(200)
                 .body("batchItemFailures", hasSize(1))
                 .body("batchItemFailures[0].itemIdentifier", equalTo(seq.get(1)));
+    }
+
+    /** Longer than the old settings allowed: 1 invocation + 10 retries, then the mapping skipped the range. */
+    static final int OUTAGE_INVOCATIONS = 12;
+
+    @Test
+    void s3OutageIsRetriedUntilS3RecoversAndNoRecordIsSkippedOrWrittenTwice() {
+        String shard = "shardId-000000000010";
+        Instant hour10 = Instant.parse("2024-11-25T10:59:57Z");
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            // records 0-2 arrive in hour 10, 3-5 in hour 11: the hour-10 object is written, the hour-11 one meets the outage
+            records.add(record(shard, i, valid("outage_" + i), hour10.plusSeconds(i)));
+        }
+        S3Faults.failPuts(key -> key.contains("/hour=11/" + shard + "-"));
+        AtomicInteger calls = new AtomicInteger();
+        EventSourceMappingStandIn mapping = new EventSourceMappingStandIn(deployedRetryAttempts(), 100, 40);
+        mapping.drain(records, event -> {
+            if (calls.incrementAndGet() > OUTAGE_INVOCATIONS) {
+                S3Faults.clear();
+            }
+            return invoke(event);
+        });
+
+        assertEquals(List.of(), mapping.skipped(), "no range skipped: the mapping retried until S3 was back");
+        List<EventSourceMappingStandIn.Invocation> invocations = mapping.invocations();
+        assertEquals(OUTAGE_INVOCATIONS + 1, invocations.size());
+        for (EventSourceMappingStandIn.Invocation i : invocations.subList(0, OUTAGE_INVOCATIONS)) {
+            assertEquals(200, i.reply().status(), "a failed S3 write is a partial batch response, not a function error");
+            assertEquals(List.of(seq(records.get(3))), itemFailures(i), "every retry reports the first record not in S3");
+        }
+        assertEquals(List.of(), itemFailures(invocations.get(OUTAGE_INVOCATIONS)));
+
+        List<LakeFiles.Line> lines = raw(shard);
+        assertEquals(records.stream().map(KinesisLambdaTest::seq).collect(Collectors.toSet()), seqs(lines), "nothing lost");
+        assertEquals(6, lines.size(), "every record once");
+        Map<String, Long> perKey = lines.stream().collect(Collectors.groupingBy(LakeFiles.Line::key, Collectors.counting()));
+        assertEquals(2, perKey.size(), "one object per arrival hour: " + perKey.keySet());
+        assertEquals(Set.of(3L), Set.copyOf(perKey.values()), "each object holds its three records once");
+    }
+
+    @Test
+    void aRecordWithAnOutOfRangeYearGoesToTheErrorsZoneAndTheShardMovesOn() {
+        String shard = "shardId-000000000011";
+        Instant at = Instant.parse("2024-11-25T12:00:00Z");
+        String poison = "{\"event_id\":\"x\",\"user_id\":\"u\",\"event_type\":\"view\",\"timestamp\":\"+999999999-01-01T00:00:00Z\"}";
+        List<ObjectNode> records = List.of(record(shard, 0, valid("year_0"), at), record(shard, 1, poison, at.plusSeconds(1)),
+                record(shard, 2, valid("year_2"), at.plusSeconds(2)), record(shard, 3, valid("year_3"), at.plusSeconds(3)));
+        EventSourceMappingStandIn mapping = new EventSourceMappingStandIn(deployedRetryAttempts(), 100, 5);
+        mapping.drain(records, KinesisLambdaTest::invoke);
+
+        assertEquals(1, mapping.invocations().size(), "one invocation: the bad record does not hold the shard back");
+        assertEquals(List.of(), itemFailures(mapping.invocations().get(0)));
+        assertEquals(Set.of(seq(records.get(0)), seq(records.get(2)), seq(records.get(3))), seqs(raw(shard)));
+        List<LakeFiles.Line> errors = errors(shard);
+        assertEquals(Set.of(seq(records.get(1))), seqs(errors));
+        JsonNode quarantined = errors.get(0).json();
+        assertTrue(Set.of("BAD_TIMESTAMP", "PROCESSING_FAILED").contains(quarantined.get("reason").asText()), quarantined.toString());
+        assertEquals(poison, quarantined.get("payload").asText(), "the original payload is kept");
+    }
+
+    @Test
+    void aRecordWhoseProcessingFailsUnexpectedlyIsQuarantinedAndDoesNotBlockItsShard() {
+        String shard = "shardId-000000000012";
+        Instant at = Instant.parse("2024-11-25T13:00:00Z");
+        String faulty = "{\"timestamp\":\"2024-11-25T10:00:00Z\",\"user_id\":\"u\",\"event_type\":\"view\",\"note\":\""
+                + ProcessingFaults.MARKER + "\"}";
+        List<ObjectNode> records = List.of(record(shard, 0, valid("fault_0"), at), record(shard, 1, faulty, at.plusSeconds(1)),
+                record(shard, 2, valid("fault_2"), at.plusSeconds(2)), record(shard, 3, valid("fault_3"), at.plusSeconds(3)));
+        EventSourceMappingStandIn mapping = new EventSourceMappingStandIn(deployedRetryAttempts(), 100, 5);
+        mapping.drain(records, KinesisLambdaTest::invoke);
+
+        assertEquals(1, mapping.invocations().size(), "one invocation: the failing record does not hold the shard back");
+        assertEquals(List.of(), itemFailures(mapping.invocations().get(0)));
+        assertEquals(Set.of(seq(records.get(0)), seq(records.get(2)), seq(records.get(3))), seqs(raw(shard)));
+        List<LakeFiles.Line> errors = errors(shard);
+        assertEquals(Set.of(seq(records.get(1))), seqs(errors));
+        JsonNode quarantined = errors.get(0).json();
+        assertEquals("PROCESSING_FAILED", quarantined.get("reason").asText());
+        assertTrue(quarantined.get("message").asText().contains("java.lang.IllegalStateException"), quarantined.toString());
+        assertEquals(faulty, quarantined.get("payload").asText(), "the original payload is kept");
+    }
+
+    @Test
+    void aQuarantineTheErrorsZoneCannotTakeIsRetriedNotSkipped() {
+        String shard = "shardId-000000000013";
+        Instant at = Instant.parse("2024-11-25T14:00:00Z");
+        String faulty = "{\"note\":\"" + ProcessingFaults.MARKER + "\"}";
+        List<ObjectNode> records = List.of(record(shard, 0, valid("q_0"), at), record(shard, 1, faulty, at.plusSeconds(1)),
+                record(shard, 2, valid("q_2"), at.plusSeconds(2)));
+        S3Faults.failPuts(key -> key.startsWith("errors/") && key.contains("/" + shard + "-"));
+        AtomicInteger calls = new AtomicInteger();
+        EventSourceMappingStandIn mapping = new EventSourceMappingStandIn(deployedRetryAttempts(), 100, 10);
+        mapping.drain(records, event -> {
+            if (calls.incrementAndGet() > 2) {
+                S3Faults.clear();
+            }
+            return invoke(event);
+        });
+
+        assertEquals(List.of(), mapping.skipped());
+        assertEquals(List.of(seq(records.get(1))), itemFailures(mapping.invocations().get(0)), "retry from the quarantined record");
+        assertEquals(Set.of(seq(records.get(0)), seq(records.get(2))), seqs(raw(shard)));
+        assertEquals(Set.of(seq(records.get(1))), seqs(errors(shard)));
+        assertEquals(1, errors(shard).size());
     }
 
     @Test

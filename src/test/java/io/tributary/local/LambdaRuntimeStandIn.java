@@ -23,11 +23,15 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A local Lambda mock event server: the Lambda Runtime API (GET .../invocation/next, POST .../{id}/response and
  * .../{id}/error) that the function polls, plus {@code POST /} that queues an event, waits for the function's reply and
- * answers with it (200) or with the reported error (500). Loopback only, free port. Test and dev use only.
+ * answers with it (200) or with the reported error (500). {@code POST /2015-03-31/functions/{name}/invocations} does the
+ * same the way the Lambda Invoke API answers ({@code aws lambda invoke --endpoint-url}): a function error is a 200 with
+ * {@code X-Amz-Function-Error}. Loopback only, free port. Test and dev use only.
  */
 public final class LambdaRuntimeStandIn implements AutoCloseable {
 
     private static final String API = "/2018-06-01/runtime/invocation/";
+    /** The Lambda Invoke API's path prefix (POST /2015-03-31/functions/{name}/invocations), for the AWS CLI. */
+    private static final String INVOKE_API = "/2015-03-31/functions/";
 
     private record Invocation(String id, byte[] event, CompletableFuture<Reply> reply) {
     }
@@ -114,7 +118,13 @@ public final class LambdaRuntimeStandIn implements AutoCloseable {
         try {
             Reply r = inv.reply.get(120, TimeUnit.SECONDS);
             x.getResponseHeaders().add("Content-Type", "application/json");
-            respond(x, r.status, r.body);
+            if (x.getRequestURI().getPath().startsWith(INVOKE_API) && r.status != 200) {
+                // the Lambda Invoke API (aws lambda invoke): a function error is a 200 with this header
+                x.getResponseHeaders().add("X-Amz-Function-Error", "Unhandled");
+                respond(x, 200, r.body);
+            } else {
+                respond(x, r.status, r.body);
+            }
         } catch (TimeoutException e) {
             respond(x, 504, "{\"errorMessage\":\"the function did not answer within 120 s\"}".getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
