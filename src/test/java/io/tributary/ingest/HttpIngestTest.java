@@ -237,4 +237,16 @@ class HttpIngestTest {
         assertTrue(reply.get("error").asText().contains("10000"));
         assertTrue(kinesis.calls.isEmpty());
     }
+
+    @Test
+    void aRecordKinesisRefusesIsRejectedAloneAndTheOthersAreStoredOnce() throws Exception {
+        // a whole-call refusal caused by one record (here: a stand-in rule; in practice a limit Kinesis adds later)
+        kinesis.callError = call -> kinesis.calls.get(call - 1).stream().anyMatch(e -> e.data().asUtf8String().contains("poison"))
+                ? FakeKinesis.serviceError(400, "ValidationException", "record 'poison' is refused") : null;
+        JsonNode reply = post(200, event("a") + "\n" + event("poison") + "\n" + event("b") + "\n" + event("c") + "\n");
+        assertEquals("accepted,rejected:ValidationException,accepted,accepted", statuses(reply));
+        assertTrue(reply.get("results").get(1).get("message").asText().contains("refused"));
+        assertEquals(3, kinesis.stored.size());
+        assertEquals(1, kinesis.storedCount("\"a\""));
+    }
 }

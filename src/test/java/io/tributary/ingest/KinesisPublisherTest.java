@@ -130,6 +130,7 @@ class KinesisPublisherTest {
         var outcomes = publisher(kinesis, sleeps).publish(withBadKeyAt(6));
         assertFalse(outcomes.get(6).ok());
         assertEquals("ValidationException", outcomes.get(6).errorCode());
+        assertTrue(outcomes.get(6).rejected(), "Kinesis refused the record itself: sending it again would not help");
         assertTrue(outcomes.get(6).errorMessage().contains("partitionKey"), outcomes.get(6).errorMessage());
         for (int i = 0; i < 10; i++) {
             if (i != 6) {
@@ -189,7 +190,7 @@ class KinesisPublisherTest {
         List<Long> sleeps = new ArrayList<>();
         var outcomes = publisher(kinesis, sleeps).publish(entries(8, 10));
         assertEquals(1, kinesis.calls.size());
-        assertTrue(outcomes.stream().allMatch(o -> "ResourceNotFoundException".equals(o.errorCode())), outcomes.toString());
+        assertTrue(outcomes.stream().allMatch(o -> "ResourceNotFoundException".equals(o.errorCode()) && !o.rejected()), outcomes.toString());
         assertTrue(sleeps.isEmpty());
     }
 }
