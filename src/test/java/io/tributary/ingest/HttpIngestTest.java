@@ -24,16 +24,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.tributary.config.TributaryConfig;
 import io.tributary.event.EventContract;
 import io.tributary.event.EventPolicy;
 import io.tributary.event.EventProcessor;
 import io.tributary.event.RecordMeta;
 import io.tributary.event.RoutedRecord;
 import io.tributary.event.Zone;
+import io.tributary.local.TypedConfig;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /** POST /events logic without HTTP: one result per record, the consumer's verdict, Kinesis' limits, assigned event ids. */
@@ -46,24 +43,10 @@ class HttpIngestTest {
     final EventProcessor processor = new EventProcessor(EventContract.load(), EventPolicy.defaults());
     final FakeKinesis kinesis = new FakeKinesis();
 
-    /** The real typed configuration (defaults included) with the required properties and the given overrides. */
-    static TributaryConfig config(Map<String, String> overrides) {
-        Map<String, String> p = new HashMap<>(Map.of(
-                "tributary.ingest.api-key", KEY,
-                "tributary.ingest.retry-backoff", "1ms",
-                "tributary.kinesis.stream", "s",
-                "tributary.lake.raw-bucket", "raw",
-                "tributary.lake.errors-bucket", "errors"));
-        p.putAll(overrides);
-        // Quarkus' Duration syntax ("1s", "100ms") as the application reads it
-        return new SmallRyeConfigBuilder().withMapping(TributaryConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(p, "test", 100)).build()
-                .getConfigMapping(TributaryConfig.class);
-    }
-
     HttpIngest ingest(Map<String, String> overrides) {
-        return new HttpIngest(processor, kinesis, config(overrides), new SimpleMeterRegistry());
+        Map<String, String> p = new HashMap<>(Map.of("tributary.ingest.retry-backoff", "1ms"));
+        p.putAll(overrides);
+        return new HttpIngest(processor, kinesis, TypedConfig.of(p), new SimpleMeterRegistry());
     }
 
     JsonNode post(HttpIngest ingest, int expectedStatus, byte[] body) throws Exception {
