@@ -38,10 +38,10 @@ public class HttpIngest {
     private final byte[] apiKey;
     private final MeterRegistry registry;
 
-    /** A record ready for Kinesis, with the event id it carries, or the reason it is not sent. */
-    private record Prepared(KinesisPublisher.Entry entry, String eventId, IngestReply.Result rejection) {
-        static Prepared rejected(ReasonCode reason, String message) {
-            return new Prepared(null, null, IngestReply.Result.rejected(reason.name(), message));
+    /** Record {@code index} ready for Kinesis with the event id it carries, or the reason it is not sent. */
+    private record Prepared(int index, KinesisPublisher.Entry entry, String eventId, IngestReply.Result rejection) {
+        static Prepared rejected(int index, ReasonCode reason, String message) {
+            return new Prepared(index, null, null, IngestReply.Result.rejected(reason.name(), message));
         }
     }
 
@@ -71,40 +71,46 @@ public class HttpIngest {
         if (contentType != null && (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/"))) {
             return IngestReply.error(415, "Content-Type " + contentType + " is not accepted: send application/json or application/x-ndjson");
         }
+        byte[] bytes = body == null ? new byte[0] : body;
         RecordSplitter.Spans spans;
         try {
-            spans = splitter.split(body == null ? new byte[0] : body);
+            spans = splitter.split(bytes);
         } catch (RecordSplitter.BodyRefused e) {
             return IngestReply.error(e.status(), e.getMessage());
         }
-        IngestReply.Result[] results = new IngestReply.Result[spans.count()];
-        List<KinesisPublisher.Entry> entries = new ArrayList<>(spans.count());
-        List<Prepared> sent = new ArrayList<>(spans.count());
-        int[] sentIndex = new int[spans.count()];
-        Instant arrival = Instant.now();
-        for (int i = 0; i < spans.count(); i++) {
-            Prepared p = prepare(spans.copy(body, i), arrival);
-            if (p.rejection() != null) {
-                results[i] = p.rejection();
-            } else {
-                sentIndex[entries.size()] = i;
-                entries.add(p.entry());
-                sent.add(p);
-            }
-        }
-        List<KinesisPublisher.Outcome> outcomes = entries.isEmpty() ? List.of() : publisher.publish(entries);
-        for (int j = 0; j < outcomes.size(); j++) {
-            results[sentIndex[j]] = result(sent.get(j).eventId(), outcomes.get(j));
-        }
+        IngestReply.Result[] results = results(bytes, spans);
         count(results);
         return IngestReply.of(results);
     }
 
+    /** One result per record: rejected ones answered at once, the rest after PutRecords. */
+    private IngestReply.Result[] results(byte[] body, RecordSplitter.Spans spans) throws InterruptedException {
+        IngestReply.Result[] results = new IngestReply.Result[spans.count()];
+        List<Prepared> toSend = new ArrayList<>(spans.count());
+        Instant arrival = Instant.now();
+        for (int i = 0; i < spans.count(); i++) {
+            Prepared p = prepare(i, spans.copy(body, i), arrival);
+            if (p.rejection() != null) {
+                results[i] = p.rejection();
+            } else {
+                toSend.add(p);
+            }
+        }
+        if (!toSend.isEmpty()) {
+            List<KinesisPublisher.Outcome> outcomes = publisher.publish(toSend.stream().map(Prepared::entry).toList());
+            for (int j = 0; j < outcomes.size(); j++) {
+                Prepared p = toSend.get(j);
+                results[p.index()] = result(p.eventId(), outcomes.get(j));
+            }
+        }
+        return results;
+    }
+
     /** The consumer's verdict on one record, then its event id and Kinesis' own limits (partition key, 1 MiB). */
-    private Prepared prepare(byte[] record, Instant arrival) {
+    private Prepared prepare(int index, byte[] record, Instant arrival) {
         EventProcessor.Verdict verdict = processor.check(record, arrival);
         if (!verdict.accepted()) {
-            return Prepared.rejected(verdict.reason(), verdict.message());
+            return Prepared.rejected(index, verdict.reason(), verdict.message());
         }
         try {
             String eventId = verdict.eventId();
@@ -113,16 +119,16 @@ public class HttpIngest {
                 eventId = UUID.randomUUID().toString();
                 data = EventIds.assign(record, eventId);
                 if (data.length > maxRecordBytes) {
-                    return Prepared.rejected(ReasonCode.TOO_LARGE, "record is " + data.length
+                    return Prepared.rejected(index, ReasonCode.TOO_LARGE, "record is " + data.length
                             + " bytes with the event_id assigned to it, over the limit of " + maxRecordBytes);
                 }
             }
             KinesisPublisher.Entry entry = new KinesisPublisher.Entry(data, KinesisPublisher.partitionKey(verdict.userId()));
             String overLimit = KinesisPublisher.overRecordLimit(entry);
-            return overLimit == null ? new Prepared(entry, eventId, null) : Prepared.rejected(ReasonCode.TOO_LARGE, overLimit);
+            return overLimit == null ? new Prepared(index, entry, eventId, null) : Prepared.rejected(index, ReasonCode.TOO_LARGE, overLimit);
         } catch (RuntimeException e) {
             LOG.errorf(e, "preparing an accepted record for Kinesis failed");
-            return Prepared.rejected(ReasonCode.PROCESSING_FAILED, "processing failed: " + e);
+            return Prepared.rejected(index, ReasonCode.PROCESSING_FAILED, "processing failed: " + e);
         }
     }
 

@@ -74,7 +74,7 @@ final class RecordSplitter {
      */
     Spans split(byte[] body) throws BodyRefused {
         int first = skipWhitespace(body, 0);
-        Spans spans = new Spans(Math.min(maxRecords + 1, 1024));
+        Spans spans = new Spans(Math.min(maxRecords, 1024));
         if (first < body.length && body[first] == '[') {
             arrayElements(body, first, spans);
         } else {
