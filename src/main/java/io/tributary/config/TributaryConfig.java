@@ -361,6 +361,11 @@ public interface TributaryConfig {
         @WithDefault("100ms")
         Duration retryBackoff();
 
+        /** Most records one POST /events may hold (array elements or NDJSON lines); a request with more is refused
+         *  whole with 413 before any record is processed. Bounds the memory and time of one request. */
+        @WithDefault("10000")
+        int maxRecordsPerRequest();
+
         /** Serve POST /events (the ingest-http route); false in Lambda mode, which has no inbound HTTP. */
         @WithDefault("true")
         boolean httpEnabled();

@@ -1,8 +1,8 @@
 package io.tributary.ingest;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -14,21 +14,16 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.config.TributaryConfig;
 import io.tributary.event.EventProcessor;
-import io.tributary.event.ParsedEvent;
-import io.tributary.event.RejectedRecord;
+import io.tributary.event.ReasonCode;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * {@code POST /events}: one JSON object, a JSON array, or NDJSON. Each record is validated against the table contract;
- * valid ones go to Kinesis (partition key user_id), and the reply says per record whether it was accepted or why not.
+ * {@code POST /events}: one JSON object, a JSON array, or NDJSON. Each record gets the verdict the Kinesis consumer would
+ * give it; accepted ones get an event id (their own, else a new UUID written into the record) and go to Kinesis, and the
+ * reply holds exactly one result per record, in order.
  */
 @Singleton
 @Named("httpIngest")
@@ -38,9 +33,17 @@ public class HttpIngest {
 
     private final EventProcessor processor;
     private final KinesisPublisher publisher;
+    private final RecordSplitter splitter;
+    private final int maxRecordBytes;
     private final byte[] apiKey;
-    private final ObjectMapper mapper = new ObjectMapper();
     private final MeterRegistry registry;
+
+    /** Record {@code index} ready for Kinesis with the event id it carries, or the reason it is not sent. */
+    private record Prepared(int index, KinesisPublisher.Entry entry, String eventId, IngestReply.Result rejection) {
+        static Prepared rejected(int index, ReasonCode reason, String message) {
+            return new Prepared(index, null, null, IngestReply.Result.rejected(reason.name(), message));
+        }
+    }
 
     public HttpIngest(EventProcessor processor, KinesisClient kinesis, TributaryConfig config, MeterRegistry registry) {
         this.processor = processor;
@@ -49,128 +52,104 @@ public class HttpIngest {
         if (ingest.apiKey().isBlank()) {
             throw new IllegalStateException("tributary.ingest.api-key must not be blank");
         }
+        if (ingest.maxRecordsPerRequest() < 1) {
+            throw new IllegalStateException("tributary.ingest.max-records-per-request must be at least 1, got " + ingest.maxRecordsPerRequest());
+        }
         this.apiKey = ingest.apiKey().getBytes(StandardCharsets.UTF_8);
+        this.splitter = new RecordSplitter(ingest.maxRecordsPerRequest());
+        this.maxRecordBytes = config.event().maxRecordBytes();
         this.publisher = new KinesisPublisher(kinesis, config.kinesis().stream(), ingest.maxAttempts(), ingest.retryBackoff(), Thread::sleep);
     }
 
-    /** Handles one request: 401 without the API key, 415 for form posts, 400 for an empty body, 503 when Kinesis
-     *  refused some records. */
+    /** Handles one request: 401 without the API key, 415 for form posts, 400 for a body without records, 413 over the
+     *  record limit, 503 when Kinesis did not store some records, else 200. */
     public IngestReply handle(@Header("X-Api-Key") String key, @Header("Content-Type") String contentType, @Body byte[] body)
             throws InterruptedException {
         if (key == null || !MessageDigest.isEqual(apiKey, key.getBytes(StandardCharsets.UTF_8))) {
-            return error(401, "missing or wrong X-Api-Key header");
+            return IngestReply.error(401, "missing or wrong X-Api-Key header");
         }
         if (contentType != null && (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/"))) {
-            return error(415, "Content-Type " + contentType + " is not accepted: send application/json or application/x-ndjson");
+            return IngestReply.error(415, "Content-Type " + contentType + " is not accepted: send application/json or application/x-ndjson");
         }
-        List<byte[]> records = split(body == null ? new byte[0] : body);
-        if (records.isEmpty()) {
-            return error(400, "request body holds no records: send a JSON object, a JSON array or NDJSON");
+        byte[] bytes = body == null ? new byte[0] : body;
+        RecordSplitter.Spans spans;
+        try {
+            spans = splitter.split(bytes);
+        } catch (RecordSplitter.BodyRefused e) {
+            return IngestReply.error(e.status(), e.getMessage());
         }
-        ArrayNode results = mapper.createArrayNode();
-        List<KinesisPublisher.Entry> entries = new ArrayList<>();
-        List<ObjectNode> entryResults = new ArrayList<>();
-        int rejected = 0;
-        for (int i = 0; i < records.size(); i++) {
-            ObjectNode r = results.addObject().put("index", i);
-            try {
-                ParsedEvent event = processor.validate(records.get(i));
-                entries.add(new KinesisPublisher.Entry(records.get(i), partitionKey(event.userId())));
-                entryResults.add(r);
-            } catch (RejectedRecord e) {
-                rejected++;
-                r.put("status", "rejected").put("reason", e.reason().name()).put("message", e.getMessage());
-                registry.counter("tributary.http.records", "status", "rejected", "reason", e.reason().name()).increment();
-            }
-        }
-        int accepted = 0;
-        int failed = 0;
-        List<KinesisPublisher.Outcome> outcomes = entries.isEmpty() ? List.of() : publisher.publish(entries);
-        for (int i = 0; i < outcomes.size(); i++) {
-            KinesisPublisher.Outcome o = outcomes.get(i);
-            ObjectNode r = entryResults.get(i);
-            if (o.ok()) {
-                accepted++;
-                r.put("status", "accepted").put("shard_id", o.shardId()).put("sequence_number", o.sequenceNumber());
+        IngestReply.Result[] results = results(bytes, spans);
+        count(results);
+        return IngestReply.of(results);
+    }
+
+    /** One result per record: rejected ones answered at once, the rest after PutRecords. */
+    private IngestReply.Result[] results(byte[] body, RecordSplitter.Spans spans) throws InterruptedException {
+        IngestReply.Result[] results = new IngestReply.Result[spans.count()];
+        List<Prepared> toSend = new ArrayList<>(spans.count());
+        Instant arrival = Instant.now();
+        for (int i = 0; i < spans.count(); i++) {
+            Prepared p = prepare(i, spans.copy(body, i), arrival);
+            if (p.rejection() != null) {
+                results[i] = p.rejection();
             } else {
+                toSend.add(p);
+            }
+        }
+        if (!toSend.isEmpty()) {
+            List<KinesisPublisher.Outcome> outcomes = publisher.publish(toSend.stream().map(Prepared::entry).toList());
+            for (int j = 0; j < outcomes.size(); j++) {
+                Prepared p = toSend.get(j);
+                results[p.index()] = result(p.eventId(), outcomes.get(j));
+            }
+        }
+        return results;
+    }
+
+    /** The consumer's verdict on one record, then its event id and Kinesis' own limits (partition key, 1 MiB). */
+    private Prepared prepare(int index, byte[] record, Instant arrival) {
+        EventProcessor.Verdict verdict = processor.check(record, arrival);
+        if (!verdict.accepted()) {
+            return Prepared.rejected(index, verdict.reason(), verdict.message());
+        }
+        try {
+            String eventId = verdict.eventId();
+            byte[] data = record;
+            if (eventId == null) {
+                eventId = UUID.randomUUID().toString();
+                data = EventIds.assign(record, eventId);
+                if (data.length > maxRecordBytes) {
+                    return Prepared.rejected(index, ReasonCode.TOO_LARGE, "record is " + data.length
+                            + " bytes with the event_id assigned to it, over the limit of " + maxRecordBytes);
+                }
+            }
+            KinesisPublisher.Entry entry = new KinesisPublisher.Entry(data, KinesisPublisher.partitionKey(verdict.userId()));
+            String overLimit = KinesisPublisher.overRecordLimit(entry);
+            return overLimit == null ? new Prepared(index, entry, eventId, null) : Prepared.rejected(index, ReasonCode.TOO_LARGE, overLimit);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "preparing an accepted record for Kinesis failed");
+            return Prepared.rejected(index, ReasonCode.PROCESSING_FAILED, "processing failed: " + e);
+        }
+    }
+
+    private static IngestReply.Result result(String eventId, KinesisPublisher.Outcome o) {
+        if (o.ok()) {
+            return new IngestReply.Result(IngestReply.ACCEPTED, null, null, eventId, o.shardId(), o.sequenceNumber());
+        }
+        return new IngestReply.Result(o.rejected() ? IngestReply.REJECTED : IngestReply.FAILED, o.errorCode(), o.errorMessage(),
+                eventId, null, null);
+    }
+
+    private void count(IngestReply.Result[] results) {
+        int failed = 0;
+        for (IngestReply.Result r : results) {
+            registry.counter("tributary.http.records", "status", r.status(), "reason", r.reason() == null ? "" : r.reason()).increment();
+            if (IngestReply.FAILED.equals(r.status())) {
                 failed++;
-                r.put("status", "failed").put("reason", o.errorCode()).put("message", o.errorMessage());
             }
         }
-        registry.counter("tributary.http.records", "status", "accepted", "reason", "").increment(accepted);
-        registry.counter("tributary.http.records", "status", "failed", "reason", "").increment(failed);
         if (failed > 0) {
-            LOG.warnf("%d of %d records could not be sent to Kinesis", failed, records.size());
+            LOG.warnf("%d of %d records could not be sent to Kinesis", failed, results.length);
         }
-        ObjectNode reply = mapper.createObjectNode().put("accepted", accepted).put("rejected", rejected).put("failed", failed);
-        reply.set("results", results);
-        return new IngestReply(failed > 0 ? 503 : 200, reply.toString());
-    }
-
-    private static String partitionKey(String userId) {
-        return userId != null && !userId.isEmpty() ? userId : UUID.randomUUID().toString();
-    }
-
-    /** One object, an array (each element re-serialised), or NDJSON (one record per non-blank line). */
-    List<byte[]> split(byte[] body) {
-        int first = 0;
-        while (first < body.length && Character.isWhitespace(body[first])) {
-            first++;
-        }
-        if (first == body.length) {
-            return List.of();
-        }
-        if (body[first] == '[') {
-            try {
-                JsonNode array = mapper.readTree(body);
-                if (array != null && array.isArray()) {
-                    List<byte[]> out = new ArrayList<>(array.size());
-                    for (JsonNode element : array) {
-                        out.add(mapper.writeValueAsBytes(element));
-                    }
-                    return out;
-                }
-            } catch (IOException e) {
-                // not a well-formed array: fall through and treat each line as a record, each rejected with its own reason
-                LOG.debugf("body starts with '[' but is not a JSON array: %s", e.getMessage());
-            }
-        }
-        List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= body.length; i++) {
-            if (i == body.length || body[i] == '\n') {
-                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
-                if (!isBlank(body, start, end)) {
-                    lines.add(java.util.Arrays.copyOfRange(body, start, end));
-                }
-                start = i + 1;
-            }
-        }
-        if (lines.size() > 1 && body[first] == '{' && isSingleValue(body)) {
-            return List.of(body);
-        }
-        return lines;
-    }
-
-    private boolean isSingleValue(byte[] body) {
-        try (var parser = mapper.createParser(body)) {
-            mapper.readTree(parser);
-            return parser.nextToken() == null;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean isBlank(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Character.isWhitespace(b[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private IngestReply error(int status, String message) {
-        return new IngestReply(status, mapper.createObjectNode().put("error", message).toString());
     }
 }

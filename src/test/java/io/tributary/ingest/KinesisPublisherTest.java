@@ -110,4 +110,87 @@ class KinesisPublisherTest {
         assertEquals("ProvisionedThroughputExceededException", outcomes.get(1).errorCode());
         assertTrue(outcomes.get(0).ok() && outcomes.get(2).ok());
     }
+
+    static KinesisPublisher publisher(FakeKinesis kinesis, List<Long> sleeps) {
+        return new KinesisPublisher(kinesis, "s", 5, Duration.ofMillis(10), sleeps::add);
+    }
+
+    /** Ten records; the one at {@code bad} has a partition key Kinesis refuses (longer than 256 characters). */
+    static List<KinesisPublisher.Entry> withBadKeyAt(int bad) {
+        List<KinesisPublisher.Entry> list = new ArrayList<>(entries(10, 10));
+        var e = list.get(bad);
+        list.set(bad, new KinesisPublisher.Entry(e.data(), "k".repeat(257)));
+        return list;
+    }
+
+    @Test
+    void aWholeCallValidationFailureIsolatesTheOffendingRecordAndSendsEveryOtherOnce() throws Exception {
+        FakeKinesis kinesis = new FakeKinesis();
+        List<Long> sleeps = new ArrayList<>();
+        var outcomes = publisher(kinesis, sleeps).publish(withBadKeyAt(6));
+        assertFalse(outcomes.get(6).ok());
+        assertEquals("ValidationException", outcomes.get(6).errorCode());
+        assertTrue(outcomes.get(6).rejected(), "Kinesis refused the record itself: sending it again would not help");
+        assertTrue(outcomes.get(6).errorMessage().contains("partitionKey"), outcomes.get(6).errorMessage());
+        for (int i = 0; i < 10; i++) {
+            if (i != 6) {
+                assertTrue(outcomes.get(i).ok(), "record " + i + ": " + outcomes.get(i));
+                assertEquals(1, kinesis.storedCount(i + "|"), "record " + i + " stored exactly once");
+            }
+        }
+        assertEquals(9, kinesis.stored.size());
+        assertTrue(sleeps.isEmpty(), "a validation failure is not retried: " + sleeps);
+    }
+
+    @Test
+    void twoOffendingRecordsInOneCallAreBothIsolated() throws Exception {
+        FakeKinesis kinesis = new FakeKinesis();
+        List<KinesisPublisher.Entry> list = withBadKeyAt(0);
+        list.set(9, new KinesisPublisher.Entry(new byte[FakeKinesis.MIB], "u"));
+        var outcomes = publisher(kinesis, new ArrayList<>()).publish(list);
+        assertEquals("ValidationException", outcomes.get(0).errorCode());
+        assertEquals("ValidationException", outcomes.get(9).errorCode());
+        assertEquals(8, outcomes.stream().filter(KinesisPublisher.Outcome::ok).count());
+        assertEquals(8, kinesis.stored.size());
+    }
+
+    @Test
+    void aNonRetryableEntryErrorIsNotRetried() throws Exception {
+        FakeKinesis kinesis = new FakeKinesis();
+        kinesis.entryError = (data, call) -> data.startsWith("2|") ? "KMSAccessDeniedException" : null;
+        List<Long> sleeps = new ArrayList<>();
+        var outcomes = publisher(kinesis, sleeps).publish(entries(4, 10));
+        assertEquals(1, kinesis.calls.size());
+        assertEquals("KMSAccessDeniedException", outcomes.get(2).errorCode());
+        assertEquals(3, outcomes.stream().filter(KinesisPublisher.Outcome::ok).count());
+        assertTrue(sleeps.isEmpty());
+    }
+
+    @Test
+    void aWholeCallServerErrorOrThrottlingIsRetriedWithBackoff() throws Exception {
+        FakeKinesis kinesis = new FakeKinesis();
+        kinesis.callError = call -> switch (call) {
+            case 1 -> FakeKinesis.serviceError(500, "InternalFailure", "internal failure");
+            case 2 -> FakeKinesis.serviceError(400, "ProvisionedThroughputExceededException", "rate exceeded");
+            case 3 -> software.amazon.awssdk.core.exception.SdkClientException.create("connection reset");
+            default -> null;
+        };
+        List<Long> sleeps = new ArrayList<>();
+        var outcomes = publisher(kinesis, sleeps).publish(entries(5, 10));
+        assertEquals(4, kinesis.calls.size());
+        assertTrue(outcomes.stream().allMatch(KinesisPublisher.Outcome::ok));
+        assertEquals(3, sleeps.size());
+        assertEquals(5, kinesis.stored.size());
+    }
+
+    @Test
+    void aClientErrorThatNoRecordCausedFailsTheCallOnceWithoutRetryOrBisection() throws Exception {
+        FakeKinesis kinesis = new FakeKinesis();
+        kinesis.callError = call -> FakeKinesis.serviceError(400, "ResourceNotFoundException", "Stream s not found");
+        List<Long> sleeps = new ArrayList<>();
+        var outcomes = publisher(kinesis, sleeps).publish(entries(8, 10));
+        assertEquals(1, kinesis.calls.size());
+        assertTrue(outcomes.stream().allMatch(o -> "ResourceNotFoundException".equals(o.errorCode()) && !o.rejected()), outcomes.toString());
+        assertTrue(sleeps.isEmpty());
+    }
 }

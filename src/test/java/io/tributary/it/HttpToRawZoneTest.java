@@ -112,6 +112,49 @@ class HttpToRawZoneTest {
     }
 
     @Test
+    void anOversizeElementOfAnArrayGetsItsOwnTooLargeResultWhileTheOthersArriveWithTheReturnedEventIds() {
+        String marker = "big" + UUID.randomUUID().toString().substring(0, 6);
+        String[] good = events(marker, 3).split("\n");
+        String head = "{\"timestamp\":\"" + Instant.now() + "\",\"user_id\":\"" + marker + "_big\",\"event_type\":\"click\",\"data\":{";
+        String bigValue = head + "\"note\":\"" + "x".repeat(1024 * 1024) + "\"}}";
+        String bigName = head + "\"" + "n".repeat(1024 * 1024) + "\":1}}";
+        String body = "[" + good[0] + "," + bigValue + "," + good[1] + "," + bigName + "," + good[2] + "]";
+        var reply = given().header("X-Api-Key", KEY).contentType("application/json").body(body)
+                .when().post("/events")
+                .then().statusCode(200)
+                .body("accepted", equalTo(3)).body("rejected", equalTo(2)).body("results.size()", equalTo(5))
+                .body("results.status", equalTo(List.of("accepted", "rejected", "accepted", "rejected", "accepted")))
+                .body("results[1].reason", equalTo("TOO_LARGE")).body("results[3].reason", equalTo("TOO_LARGE"))
+                .extract().jsonPath();
+        Set<String> returnedIds = Set.of(reply.getString("results[0].event_id"), reply.getString("results[2].event_id"),
+                reply.getString("results[4].event_id"));
+        assertEquals(3, returnedIds.size(), "an event id per accepted record: " + returnedIds);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> rawLinesOf(marker).size() >= 3);
+        Set<String> rawIds = new HashSet<>();
+        rawLinesOf(marker).forEach(l -> rawIds.add(l.json().get("event_id").asText()));
+        assertEquals(returnedIds, rawIds, "the raw zone keeps the event ids the reply returned");
+    }
+
+    @Test
+    void aUserIdLongerThanTheKinesisKeyLimitIsAcceptedAndKeepsItsUserId() {
+        String marker = "long" + UUID.randomUUID().toString().substring(0, 6);
+        String longUser = marker + "_" + "u".repeat(300);
+        String[] lines = events(marker, 3).split("\n");
+        String body = lines[0] + "\n" + lines[1].replaceFirst("\"user_id\":\"[^\"]*\"", "\"user_id\":\"" + longUser + "\"") + "\n"
+                + lines[2].replaceFirst("\"user_id\":\"[^\"]*\"", "\"user_id\":\"" + longUser + "\"") + "\n";
+        given().header("X-Api-Key", KEY).contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+                .when().post("/events")
+                .then().statusCode(200).body("accepted", equalTo(3)).body("failed", equalTo(0));
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> rawLinesOf(marker).size() >= 3);
+        List<LakeFiles.Line> longOnes = rawLinesOf(marker).stream().filter(l -> l.json().get("user_id").asText().equals(longUser)).toList();
+        assertEquals(2, longOnes.size(), "the user_id is kept whole; only the partition key is derived");
+        assertEquals(longOnes.get(0).json().get("shard_id").asText(), longOnes.get(1).json().get("shard_id").asText(),
+                "a stable key: one user, one shard");
+    }
+
+    @Test
     void aSingleJsonObjectIsOneRecord() {
         given().header("X-Api-Key", KEY).contentType("application/json")
                 .body("{\n \"timestamp\": \"2024-01-15T10:30:00Z\",\n \"user_id\": \"single\",\n \"event_type\": \"click\"\n}")
