@@ -1,8 +1,17 @@
 // Starts kinesalite bound to 127.0.0.1 (its CLI has no host flag). Port 0 picks a free port; the chosen port is printed
 // as "KINESALITE_PORT=<n>". The process exits when its stdin closes, so it never outlives the JVM that started it.
+//
+// An optional second argument shifts kinesalite's clock by that many milliseconds. Kinesis stamps each record's arrival
+// time (and so its raw-zone hour) with its own clock, so a test can place an hour boundary where it needs one instead of
+// depending on when it happens to run. Every time kinesalite takes (arrival, sequence numbers, iterator ages) moves together.
 const kinesalite = require('kinesalite');
 
 const port = parseInt(process.argv[2] || '0', 10);
+const clockOffsetMs = parseInt(process.argv[3] || '0', 10);
+if (clockOffsetMs !== 0) {
+  const realNow = Date.now;
+  Date.now = () => realNow() + clockOffsetMs;
+}
 const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 1000 });
 server.listen(port, '127.0.0.1', () => {
   console.log('KINESALITE_PORT=' + server.address().port);

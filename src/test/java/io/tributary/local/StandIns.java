@@ -41,11 +41,16 @@ public final class StandIns {
 
     /** kinesalite on 127.0.0.1, installing its npm package first when missing. */
     public static StandInProcess kinesalite(Path logDir) {
+        return kinesalite(logDir, Duration.ZERO);
+    }
+
+    /** kinesalite whose clock runs {@code clockOffset} ahead of the real one: it stamps arrival times, so this places them. */
+    public static StandInProcess kinesalite(Path logDir, Duration clockOffset) {
         Path local = projectDir().resolve("local");
         if (!Files.isDirectory(local.resolve("node_modules/kinesalite"))) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), local);
         }
-        return StandInProcess.start("kinesalite", List.of("node", "kinesalite.js", "0"), local, 0,
+        return StandInProcess.start("kinesalite", List.of("node", "kinesalite.js", "0", String.valueOf(clockOffset.toMillis())), local, 0,
                 logDir.resolve("kinesalite.log"), Duration.ofSeconds(30), "KINESALITE_PORT=");
     }
 
