@@ -60,8 +60,12 @@ public final class AthenaDialect {
             // DuckDB's millisecond() counts the seconds too (5123 for :05.123)
             new Macro("athena_millisecond(x)", "millisecond(x) % 1000",
                     "SELECT millisecond(TIMESTAMP '2024-01-15 10:00:05.123')", "123"),
-            // date_trunc of a date is a date in Trino, a timestamp in DuckDB
-            new Macro("athena_date_trunc(u, x DATE)", "CAST(date_trunc(u, x) AS DATE), (u, x) AS date_trunc(u, x)",
+            // date_trunc of a date is a date in Trino, a timestamp in DuckDB: a date the translation sees (a literal, a
+            // cast, current_date, ...) is truncated as a date; a date it cannot see (a column of a subquery) is refused
+            new Macro("athena_date_trunc(u, x)", "CASE WHEN typeof(x) = 'DATE' THEN error('" + NOT_SUPPORTED
+                    + "date_trunc of a date the translation cannot see is a date (Athena answers a date)') ELSE date_trunc(u, x) END",
+                    "SELECT date_trunc('hour', TIMESTAMP '2024-01-15 10:30:00.000')", "2024-01-15 10:00:00.000"),
+            new Macro("athena_date_trunc_date(u, x)", "CAST(date_trunc(u, x) AS DATE)",
                     "SELECT date_trunc('month', DATE '2024-01-15')", "2024-01-01"),
             new Macro("athena_add_unit(u, v, x)", "CASE lower(u)"
                     + " WHEN 'millisecond' THEN x + to_milliseconds(v) WHEN 'second' THEN x + to_seconds(v)"
@@ -70,10 +74,12 @@ public final class AthenaDialect {
                     + " WHEN 'quarter' THEN x + to_months(CAST(3 * v AS INTEGER)) WHEN 'year' THEN x + to_years(CAST(v AS INTEGER))"
                     + " ELSE error('INVALID_FUNCTION_ARGUMENT: ''' || u || ''' is not a valid Timestamp field') END",
                     "SELECT date_add('hour', 9, TIMESTAMP '2020-03-01 00:00:00')", "2020-03-01 09:00:00.000"),
-            new Macro("athena_date_add(u, v, x DATE)", "CASE WHEN lower(u) IN ('day', 'week', 'month', 'quarter', 'year')"
+            new Macro("athena_date_add(u, v, x)", "CASE WHEN typeof(x) = 'DATE' THEN error('" + NOT_SUPPORTED
+                    + "date_add to a date the translation cannot see is a date (Athena answers a date)') ELSE athena_add_unit(u, v, x) END",
+                    "SELECT date_add('hour', 9, TIMESTAMP '2020-03-01 00:00:00.000')", "2020-03-01 09:00:00.000"),
+            new Macro("athena_date_add_date(u, v, x)", "CASE WHEN lower(u) IN ('day', 'week', 'month', 'quarter', 'year')"
                     + " THEN CAST(athena_add_unit(u, v, x) AS DATE)"
-                    + " ELSE error('INVALID_FUNCTION_ARGUMENT: ''' || u || ''' is not a valid DATE field') END,"
-                    + " (u, v, x) AS athena_add_unit(u, v, x)",
+                    + " ELSE error('INVALID_FUNCTION_ARGUMENT: ''' || u || ''' is not a valid DATE field') END",
                     "SELECT date_add('day', -1, DATE '2020-03-01')", "2020-02-29"),
             // Trino counts whole units elapsed (Joda); DuckDB's date_diff counts boundaries crossed, date_sub whole units
             new Macro("athena_date_diff(u, a, b)", "date_sub(u, a, b)",
@@ -109,25 +115,44 @@ public final class AthenaDialect {
                     "SELECT sequence(1, 3)", "[1, 2, 3]"),
             new Macro("athena_array_position(a, x)", "CASE WHEN a IS NOT NULL THEN coalesce(list_position(a, x), 0) END",
                     "SELECT array_position(ARRAY['a', 'b'], 'c')", "0"),
-            // Trino casts no type to varchar implicitly: a varchar literal compares with varchar only (bind-time error)
-            new Macro("athena_varchar_operand(x VARCHAR)", "x",
-                    "SELECT count(*) FROM events WHERE event_hour = '10'", "fails: Cannot apply operator: integer = varchar(2)"),
-            // integer / integer truncates; decimal division has Trino's scale rules (refused); a double over 0 is ±Infinity or NaN
-            new Macro("athena_divide(a INTEGER, b INTEGER)", "a // b, (a BIGINT, b BIGINT) AS a // b, (a HUGEINT, b HUGEINT) AS a // b,"
-                    + " (a DOUBLE, b DOUBLE) AS CASE WHEN b = 0 THEN a * CAST('Infinity' AS DOUBLE) ELSE a / b END,"
-                    + " (a DECIMAL, b DECIMAL) AS error('" + NOT_SUPPORTED + "division of decimals (Trino keeps the larger scale and"
-                    + " rounds half up; cast an operand to double)'), (a, b) AS a / b",
+            // Trino casts nothing to varchar implicitly: a varchar literal compares with a varchar only. Checked per row
+            // (a typed macro would be chosen blindly, and cast, when the operand is an aggregate)
+            new Macro("athena_varchar_operand(x)", "CASE WHEN typeof(x) NOT IN ('VARCHAR', 'NULL', '\"NULL\"')"
+                    + " THEN error('TYPE_MISMATCH: Cannot apply operator: ' || lower(typeof(x)) || ' with varchar (Trino casts nothing"
+                    + " to varchar implicitly)') ELSE x END",
+                    "SELECT count(*) FROM events WHERE event_hour = '10'", "fails: TYPE_MISMATCH"),
+            // integer / integer truncates (integer_division: DuckDB's / is // here); Trino divides decimals with its own
+            // scale rules and a double by zero gives Infinity or NaN, so both are refused. One untyped macro: a CASE over
+            // typed branches would widen the result type, and typed overloads are chosen blindly for aggregates
+            new Macro("athena_divide(a, b)", "CASE WHEN (typeof(a) LIKE 'DECIMAL%' AND typeof(b) NOT IN ('DOUBLE', 'FLOAT'))"
+                    + " OR (typeof(b) LIKE 'DECIMAL%' AND typeof(a) NOT IN ('DOUBLE', 'FLOAT'))"
+                    + " THEN error('" + NOT_SUPPORTED + "division of decimals (Athena keeps the larger scale and rounds half up;"
+                    + " cast an operand to double)')"
+                    + " WHEN b = 0 AND (typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT'))"
+                    + " THEN error('" + NOT_SUPPORTED + "division of a double by zero (Athena answers Infinity or NaN)')"
+                    + " ELSE a // b END",
                     "SELECT 7 / 2, -7 / 2, 7e0 / 2", "3, -3, 3.5"),
-            // Trino rounds a double half away from zero when casting to an integer type; DuckDB rounds to even
-            new Macro("athena_round_double(x DOUBLE)", "round(x), (x VARCHAR) AS x, (x BIGINT) AS x, (x HUGEINT) AS x, (x) AS x",
+            // Trino rounds a double half away from zero when casting to an integer type (DoubleOperators); DuckDB to even.
+            // No typed overloads anywhere: DuckDB cannot choose among them when an argument is an aggregate
+            new Macro("athena_to_integer(x)", "CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT')"
+                    + " THEN CAST(round(TRY_CAST(CAST(x AS VARCHAR) AS DOUBLE)) AS INTEGER) ELSE CAST(x AS INTEGER) END",
                     "SELECT CAST(2.5e0 AS integer)", "3"),
-            new Macro("athena_sci(sign, m, e)", "athena_sci_digits(sign, split_part(m, '.', 1), split_part(m, '.', 2), e)",
-                    "(used by CAST(double AS varchar))", ""),
+            new Macro("athena_to_bigint(x)", "CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT')"
+                    + " THEN CAST(round(TRY_CAST(CAST(x AS VARCHAR) AS DOUBLE)) AS BIGINT) ELSE CAST(x AS BIGINT) END",
+                    "SELECT CAST(-2.5e0 AS bigint)", "-3"),
+            new Macro("athena_to_smallint(x)", "CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT')"
+                    + " THEN CAST(round(TRY_CAST(CAST(x AS VARCHAR) AS DOUBLE)) AS SMALLINT) ELSE CAST(x AS SMALLINT) END",
+                    "SELECT CAST(2.5e0 AS smallint)", "3"),
+            new Macro("athena_to_tinyint(x)", "CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT')"
+                    + " THEN CAST(round(TRY_CAST(CAST(x AS VARCHAR) AS DOUBLE)) AS TINYINT) ELSE CAST(x AS TINYINT) END",
+                    "SELECT CAST(2.5e0 AS tinyint)", "3"),
             new Macro("athena_sci_digits(sign, ip, fp, e)", "sign"
                     + " || left(rtrim(ltrim(ip || fp, '0'), '0'), 1) || '.'"
                     + " || CASE WHEN length(rtrim(ltrim(ip || fp, '0'), '0')) > 1 THEN substr(rtrim(ltrim(ip || fp, '0'), '0'), 2) ELSE '0' END"
                     + " || 'E' || CAST(CASE WHEN ltrim(ip, '0') <> '' THEN length(ltrim(ip, '0')) - 1 + e"
                     + " ELSE e - (length(fp) - length(ltrim(fp, '0')) + 1) END AS VARCHAR)",
+                    "(used by CAST(double AS varchar))", ""),
+            new Macro("athena_sci(sign, m, e)", "athena_sci_digits(sign, split_part(m, '.', 1), split_part(m, '.', 2), e)",
                     "(used by CAST(double AS varchar))", ""),
             // Trino's CAST(double AS varchar) is DecimalFormat("0.0###################E0") (DoubleOperators.castToVarchar),
             // made here from DuckDB's shortest round-trip text of the double

@@ -90,6 +90,7 @@ import io.trino.sql.tree.SubscriptExpression;
 import io.trino.sql.tree.Table;
 import io.trino.sql.tree.TableSubquery;
 import io.trino.sql.tree.Trim;
+import io.trino.sql.tree.TimestampLiteral;
 import io.trino.sql.tree.TryExpression;
 import io.trino.sql.tree.TypeParameter;
 import io.trino.sql.tree.Union;
@@ -158,8 +159,7 @@ final class AthenaTranslator {
             Map.entry("from_iso8601_date", "athena_from_iso8601_date"),
             Map.entry("to_iso8601", "athena_to_iso8601"),
             Map.entry("millisecond", "athena_millisecond"),
-            Map.entry("date_trunc", "athena_date_trunc"),
-            Map.entry("date_add", "athena_date_add"),
+            Map.entry("date", "athena_from_iso8601_date"),
             Map.entry("date_diff", "athena_date_diff"),
             Map.entry("regexp_extract", "athena_regexp_extract"),
             Map.entry("split_part", "athena_split_part"),
@@ -423,7 +423,7 @@ final class AthenaTranslator {
             return tables.get(name);
         }
         if (r instanceof AliasedRelation a) {
-            if (!a.getColumnNames().isEmpty()) {
+            if (a.getColumnNames() != null && !a.getColumnNames().isEmpty()) {
                 return a.getColumnNames().stream().map(AthenaTranslator::canonical).toList();
             }
             return columnsOf(a.getRelation());
@@ -449,7 +449,7 @@ final class AthenaTranslator {
             return table(t);
         }
         if (r instanceof AliasedRelation a) {
-            String columns = a.getColumnNames().isEmpty() ? ""
+            String columns = a.getColumnNames() == null || a.getColumnNames().isEmpty() ? ""
                     : "(" + a.getColumnNames().stream().map(AthenaTranslator::ident).collect(Collectors.joining(", ")) + ")";
             return relation(a.getRelation()) + " AS " + ident(a.getAlias()) + columns;
         }
@@ -581,7 +581,10 @@ final class AthenaTranslator {
             return "NULL";
         }
         if (e instanceof GenericLiteral g) {
-            return genericLiteral(g);
+            return genericLiteral(g.getType(), g.getValue());
+        }
+        if (e instanceof TimestampLiteral t) {
+            return genericLiteral("timestamp", t.getValue());
         }
         if (e instanceof IntervalLiteral i) {
             return intervalLiteral(i);
@@ -728,25 +731,25 @@ final class AthenaTranslator {
         return e instanceof StringLiteral ? expr(e) : "athena_varchar_operand(" + expr(e) + ")";
     }
 
-    private String genericLiteral(GenericLiteral g) {
-        String type = g.getType().toLowerCase(Locale.ROOT);
+    private String genericLiteral(String literalType, String value) {
+        String type = literalType.toLowerCase(Locale.ROOT);
         return switch (type) {
-            case "date" -> "DATE " + string(g.getValue());
+            case "date" -> "DATE " + string(value);
             case "timestamp" -> {
-                Matcher m = ZONED_TIMESTAMP.matcher(g.getValue().strip());
+                Matcher m = ZONED_TIMESTAMP.matcher(value.strip());
                 if (!m.matches() || m.group(1).isEmpty()) {
-                    yield "TIMESTAMP " + string(g.getValue());
+                    yield "TIMESTAMP " + string(value);
                 }
                 if (!m.group(1).equals("UTC")) {
                     throw notSupported("a TIMESTAMP literal with a time zone other than UTC (DuckDB keeps no zone with a timestamp)");
                 }
-                yield "TIMESTAMPTZ " + string(g.getValue());
+                yield "TIMESTAMPTZ " + string(value);
             }
-            case "decimal" -> "CAST(" + string(g.getValue()) + " AS DECIMAL(38, " + scale(g.getValue()) + "))";
-            case "double" -> "CAST(" + string(g.getValue()) + " AS DOUBLE)";
-            case "bigint" -> "CAST(" + string(g.getValue()) + " AS BIGINT)";
-            case "integer" -> "CAST(" + string(g.getValue()) + " AS INTEGER)";
-            case "varchar" -> string(g.getValue());
+            case "decimal" -> "CAST(" + string(value) + " AS DECIMAL(38, " + scale(value) + "))";
+            case "double" -> "CAST(" + string(value) + " AS DOUBLE)";
+            case "bigint" -> "CAST(" + string(value) + " AS BIGINT)";
+            case "integer" -> "CAST(" + string(value) + " AS INTEGER)";
+            case "varchar" -> string(value);
             default -> throw notSupported("the " + type + " literal");
         };
     }
@@ -801,9 +804,9 @@ final class AthenaTranslator {
                     return "left(" + v + ", " + numeric(args.get(0)) + ")";
                 }
                 case "bigint", "integer", "int", "smallint", "tinyint" -> {
-                    String duck = name.equals("int") ? "INTEGER" : name.toUpperCase(Locale.ROOT);
                     // Trino rounds a double half away from zero (DoubleOperators), DuckDB to even
-                    return fn + "(athena_round_double(" + expr(value) + ") AS " + duck + ")";
+                    String call = "athena_to_" + (name.equals("int") ? "integer" : name) + "(" + expr(value) + ")";
+                    return c.isSafe() ? "TRY(" + call + ")" : call;
                 }
                 case "double" -> {
                     return fn + "(" + expr(value) + " AS DOUBLE)";
@@ -893,6 +896,10 @@ final class AthenaTranslator {
         Function<Integer, String> arg = i -> LOCAL_FIELDS.contains(name) ? localArgument(args.get(i)) : expr(args.get(i));
         String call = switch (name) {
             case "concat" -> concat(args);
+            case "date_trunc" -> (isDate(args.get(1)) ? "athena_date_trunc_date(" : "athena_date_trunc(")
+                    + expr(args.get(0)) + ", " + expr(args.get(1)) + ")";
+            case "date_add" -> (isDate(args.get(2)) ? "athena_date_add_date(" : "athena_date_add(")
+                    + expr(args.get(0)) + ", " + expr(args.get(1)) + ", " + expr(args.get(2)) + ")";
             case "greatest", "least" -> {
                 // Trino answers NULL when any argument is NULL; DuckDB skips NULLs
                 String list = args.stream().map(this::expr).collect(Collectors.joining(", "));
@@ -962,6 +969,27 @@ final class AthenaTranslator {
             case PRECEDING -> expr(b.getValue().orElseThrow()) + " PRECEDING";
             case FOLLOWING -> expr(b.getValue().orElseThrow()) + " FOLLOWING";
         };
+    }
+
+    /** Whether an expression is a date by its form alone (the translation knows no column types of subqueries). */
+    private static boolean isDate(Expression e) {
+        if (e instanceof GenericLiteral g) {
+            return g.getType().equalsIgnoreCase("date");
+        }
+        if (e instanceof Cast c) {
+            return c.getType() instanceof GenericDataType g && canonical(g.getName()).equals("date");
+        }
+        if (e instanceof CurrentTime t) {
+            return t.getFunction() == CurrentTime.Function.DATE;
+        }
+        if (e instanceof FunctionCall f && f.getName().getParts().size() == 1) {
+            String fn = f.getName().getSuffix().toLowerCase(Locale.ROOT);
+            List<Expression> a = f.getArguments();
+            return fn.equals("from_iso8601_date") || fn.equals("date")
+                    || (fn.equals("date_trunc") && a.size() == 2 && isDate(a.get(1)))
+                    || (fn.equals("date_add") && a.size() == 3 && isDate(a.get(2)));
+        }
+        return false;
     }
 
     /** Trino's concat (and ||): NULL when any argument is NULL, varchar arguments only (or arrays). */
