@@ -198,8 +198,8 @@ public final class AthenaDialect {
             return "DIVISION_BY_ZERO: Division by zero";
         }
         if (m.contains("athena_varchar_operand")) {
-            return "TYPE_MISMATCH: Cannot apply operator: a varchar value meets a value of another type in a comparison, LIKE or"
-                    + " concatenation; Trino casts nothing to varchar implicitly";
+            // DuckDB failed to bind an operator over a checked operand (LIKE on an integer): Trino's analysis error
+            return "TYPE_MISMATCH: Cannot apply operator: a varchar operand is expected (Trino casts nothing to varchar implicitly)";
         }
         Matcher coded = CODED.matcher(m);
         if (coded.find()) {

@@ -717,8 +717,8 @@ final class AthenaTranslator {
 
     /**
      * One side of a comparison. Trino compares a varchar literal only with a varchar: `event_hour = '10'` fails with
-     * "Cannot apply operator", where DuckDB would cast the literal. The typed macro athena_varchar_operand takes
-     * VARCHAR only, so DuckDB fails at bind time as Trino does.
+     * "Cannot apply operator", where DuckDB would cast the literal. The macro athena_varchar_operand fails any other
+     * type (per row: a typed macro cannot be chosen when the operand is an aggregate).
      */
     private String operand(Expression side, Expression other) {
         if (other instanceof StringLiteral && !(side instanceof StringLiteral) && !(side instanceof NullLiteral)) {
