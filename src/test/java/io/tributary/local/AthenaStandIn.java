@@ -207,6 +207,15 @@ public final class AthenaStandIn implements AutoCloseable {
         }
     }
 
+    /** The columns of each Glue table, as Trino resolves names against them. */
+    private static Map<String, List<String>> tables() {
+        JsonNode curated = contract().path("curated");
+        List<String> columns = new ArrayList<>();
+        curated.path("columns").forEach(c -> columns.add(c.path("name").asText()));
+        curated.path("partition_keys").forEach(k -> columns.add(k.path("name").asText()));
+        return Map.of(contract().path("table").asText(), columns);
+    }
+
     private static JsonNode contract() {
         try (InputStream in = AthenaStandIn.class.getClassLoader().getResourceAsStream(CONTRACT)) {
             return JSON.readTree(in);
@@ -319,20 +328,23 @@ public final class AthenaStandIn implements AutoCloseable {
             for (String db : databases.keySet()) {
                 refresh(db); // the Glue job may have written partitions since the last query
             }
-            s.execute(AthenaDialect.SESSION.get(0).sql());
-            s.execute(String.format(AthenaDialect.SESSION.get(1).sql(), e.database.replace("'", "''")));
+            for (AthenaDialect.Setting setting : AthenaDialect.SESSION) {
+                s.execute(String.format(setting.sql(), e.database.replace("'", "''")));
+            }
             e.statement = s;
             if (e.state == State.CANCELLED) {
                 return;
             }
-            if (s.execute(AthenaDialect.translate(e.query))) {
+            if (s.execute(AthenaDialect.translate(e.query, tables()))) {
                 try (ResultSet r = s.getResultSet()) {
                     read(e, r);
                 }
             }
             finish(e, State.SUCCEEDED, null, start);
+        } catch (AthenaTranslator.Refusal refusal) {
+            finish(e, State.FAILED, refusal.getMessage(), start);
         } catch (SQLException | RuntimeException ex) {
-            finish(e, State.FAILED, ex.getMessage(), start);
+            finish(e, State.FAILED, AthenaDialect.athenaError(ex.getMessage()), start);
         }
     }
 
@@ -353,7 +365,7 @@ public final class AthenaStandIn implements AutoCloseable {
                 String type = columns.get(i - 1)[1];
                 // LocalDateTime for a plain timestamp: a java.sql.Timestamp would shift with the JVM's time zone
                 row[i - 1] = type.equals("timestamp") ? renderTimestamp(r.getObject(i, java.time.LocalDateTime.class))
-                        : type.startsWith("timestamp") ? renderTimestamp(r.getObject(i)) : r.getString(i);
+                        : type.startsWith("timestamp") ? renderTimestamp(r.getObject(i)) : AthenaDialect.athenaText(type, r, i);
             }
             rows.add(row);
         }
