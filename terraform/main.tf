@@ -19,6 +19,10 @@ locals {
   # The one table contract: the catalog's columns and partition keys are read from it, never retyped.
   contract_path = "${path.root}/../src/main/resources/contract/events.contract.json"
 
+  # The one dashboard definition: the application's /dashboard page reads it from the classpath, QuickSight's data sets
+  # and analysis are generated from it (modules/quicksight/dashboard.tf), so the two cannot drift.
+  dashboard_definition = jsondecode(file("${path.root}/../src/main/resources/dashboard/definition.json"))
+
   create_vpc         = var.vpc_id == null
   vpc_id             = local.create_vpc ? module.network[0].vpc_id : var.vpc_id
   private_subnet_ids = local.create_vpc ? module.network[0].private_subnet_ids : var.private_subnet_ids
@@ -276,5 +280,13 @@ module "quicksight" {
   redshift_database_name     = module.redshift.database_name
   redshift_secret_arn        = module.redshift.app_secret_arn
   redshift_security_group_id = module.redshift.security_group_id
+  kms_key_arn                = module.kms.key_arn
+  athena_workgroup_arn       = module.athena.workgroup_arn
+  catalog_arns               = local.catalog_arns
+  curated_bucket_arn         = module.lake.bucket_arns["curated"]
+  athena_results_bucket_arn  = module.lake.bucket_arns["athena_results"]
+  service_role_name          = var.quicksight_service_role_name
+  secrets_manager_role_name  = var.quicksight_secrets_manager_role_name
+  definition                 = local.dashboard_definition
   tags                       = local.tags
 }

@@ -140,3 +140,8 @@ output "quicksight_data_source_arns" {
     redshift = module.quicksight[0].redshift_data_source_arn
   } : null
 }
+
+output "quicksight_dashboard_arn" {
+  description = "ARN of the QuickSight dashboard generated from src/main/resources/dashboard/definition.json (when enable_quicksight)."
+  value       = var.enable_quicksight ? module.quicksight[0].dashboard_arn : null
+}

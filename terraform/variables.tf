@@ -438,13 +438,25 @@ variable "raw_freshness_alarm_threshold_seconds" {
 # --- QuickSight ---------------------------------------------------------------------------------------------------
 
 variable "enable_quicksight" {
-  description = "Create QuickSight data sources for Athena and Redshift (needs a QuickSight Enterprise subscription)."
+  description = "Create QuickSight data sources, the dashboard's data sets, analysis and dashboard, and the grants QuickSight's roles need (needs a QuickSight Enterprise subscription)."
   type        = bool
   default     = false
 }
 
 variable "quicksight_owner_principal_arn" {
-  description = "QuickSight user or group ARN that owns the data sources; null grants none."
+  description = "QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user/default/<name> or .../group/default/<name>) that owns the data sources, data sets, analysis and dashboard; null grants none (only the API can see them)."
   type        = string
   default     = null
+}
+
+variable "quicksight_service_role_name" {
+  description = "QuickSight's account-wide service role, which the Athena data source runs as (aws-quicksight-service-role-v0 unless another role was chosen at sign-up); Terraform adds an inline policy to it."
+  type        = string
+  default     = "aws-quicksight-service-role-v0"
+}
+
+variable "quicksight_secrets_manager_role_name" {
+  description = "The role QuickSight reads data source secrets with, created by QuickSight when Secrets Manager access is turned on; Terraform adds an inline policy for the Redshift secret to it."
+  type        = string
+  default     = "aws-quicksight-secretsmanager-role-v0"
 }

@@ -447,3 +447,210 @@ ${destination ? `  destination_config {
   it('rejects a variable without a validation block', () =>
     fails('lambda-kinesis-never-skips', mapping({ validated: false }), /"maximum_retry_attempts" .*no validation block/));
 });
+
+// --- QuickSight: the dashboard definition and the grants of QuickSight's roles --------------------------------------
+
+// A module that reads the real definition file and renders it like modules/quicksight/dashboard.tf, in short.
+const fieldWell = (well, role, it = 'v') => `
+                    dynamic "${well}" {
+                      for_each = ${it}.value.${role} == null ? [] : [${it}.value]
+                      iterator = f
+                      content {
+                        categorical_dimension_field {
+                          field_id = "\${f.value.id}.${role}"
+                          column {
+                            data_set_identifier = f.value.dataset
+                            column_name         = f.value.${role}
+                          }
+                        }
+                      }
+                    }`;
+const chart = (kind, block, wells, { visualId = 'v.value.id' } = {}) => `
+          dynamic "${block}" {
+            for_each = visual.value.kind == "${kind}" ? [visual.value] : []
+            iterator = v
+            content {
+              visual_id = ${visualId}
+              title {
+                format_text {
+                  plain_text = v.value.title
+                }
+              }
+              chart_configuration {
+                field_wells {
+                  ${kind}_chart_aggregated_field_wells {${fieldWell('category', 'x')}
+                    values {
+                      numerical_measure_field {
+                        field_id = "\${v.value.id}.y"
+                        column {
+                          data_set_identifier = v.value.dataset
+                          column_name         = v.value.y
+                        }
+                      }
+                    }${wells.map(([w, r]) => fieldWell(w, r)).join('')}
+                  }
+                }
+              }
+            }
+          }`;
+const quicksight = ({
+  file = 'dashboard/definition.json', sql = 'each.value.sql', columns = null, pie = true, visualId, swapXY = false,
+} = {}) => {
+  const columnsBlock = columns ?? `
+      dynamic "columns" {
+        for_each = each.value.columns
+        content {
+          name = columns.value.name
+          type = columns.value.type
+        }
+      }`;
+  let charts = chart('line', 'line_chart_visual', [['colors', 'series'], ['small_multiples', 'split']], { visualId })
+    + chart('bar', 'bar_chart_visual', [['colors', 'series'], ['small_multiples', 'split']])
+    + (pie ? chart('pie', 'pie_chart_visual', [['small_multiples', 'split']]) : '');
+  if (swapXY) charts = charts.replace('column_name         = f.value.x', 'column_name         = f.value.y');
+  return `
+locals {
+  definition = jsondecode(file("\${path.root}/../src/main/resources/${file}"))
+  data_sets  = { for d in local.definition.datasets : d.id => d }
+}
+resource "aws_quicksight_data_set" "this" {
+  for_each    = local.data_sets
+  data_set_id = "x-\${each.value.id}"
+  physical_table_map {
+    custom_sql {
+      sql_query = ${sql}${columnsBlock}
+    }
+  }
+}
+resource "aws_quicksight_analysis" "this" {
+  definition {
+    dynamic "data_set_identifiers_declarations" {
+      for_each = aws_quicksight_data_set.this
+      iterator = ds
+      content {
+        identifier   = ds.key
+        data_set_arn = ds.value.arn
+      }
+    }
+    sheets {
+      dynamic "visuals" {
+        for_each = local.definition.visuals
+        iterator = visual
+        content {${charts}
+        }
+      }
+    }
+  }
+}
+`;
+};
+
+describe('quicksight-matches-dashboard-definition', () => {
+  const id = 'quicksight-matches-dashboard-definition';
+  it('accepts data sets and visuals generated from the definition file', () => passes(id, quicksight()));
+  it('rejects a definition read from another file', () =>
+    fails(id, quicksight({ file: 'contract/events.contract.json' }), /not .*dashboard\/definition\.json/));
+  it('rejects a data set whose SQL is not the definition\'s', () =>
+    fails(id, quicksight({ sql: '"SELECT 1 AS events"' }), /dataset "minute_counts" renders .*SELECT 1/));
+  it('rejects columns typed by hand that differ from the definition', () =>
+    fails(id, quicksight({ columns: '\n      columns {\n        name = "events"\n        type = "DECIMAL"\n      }' }), /renders .*DECIMAL/));
+  it('rejects a definition kind that no visual block renders', () =>
+    fails(id, quicksight({ pie: false }), /visual "device_mix": 0 visual blocks render kind "pie"/));
+  it('rejects a visual_id that is not the definition\'s id', () =>
+    fails(id, quicksight({ visualId: 'v.value.title' }), /visual "events_per_minute" renders visual_id "Events per minute by event type"/));
+  it('rejects columns in the wrong field well', () =>
+    fails(id, quicksight({ swapXY: true }), /visual "events_per_minute" puts columns/));
+  it('rejects visuals written out statically', () =>
+    fails(id, quicksight().replace('dynamic "visuals" {', 'visuals {\n        line_chart_visual {\n          visual_id = "x"\n        }\n      }\n      dynamic "visuals" {'), /one dynamic "visuals" block/));
+});
+
+// QuickSight's data sources and the inline policies on QuickSight's own roles, as in modules/quicksight/iam.tf.
+const quicksightGrants = ({
+  secretResource = 'var.redshift_secret_arn', secretVia = 'secretsmanager', s3Via = 's3', athenaRole = 'var.service_role_name',
+  workgroupResource = 'var.athena_workgroup_arn',
+} = {}) => `
+resource "aws_quicksight_data_source" "redshift" {
+  type = "REDSHIFT"
+  credentials {
+    secret_arn = var.redshift_secret_arn
+  }
+}
+resource "aws_quicksight_data_source" "athena" {
+  type = "ATHENA"
+}
+data "aws_iam_policy_document" "secret" {
+  statement {
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [${secretResource}]
+  }
+  statement {
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["${secretVia}.eu-west-1.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role_policy" "secret" {
+  role   = var.secrets_manager_role_name
+  policy = data.aws_iam_policy_document.secret.json
+}
+data "aws_iam_policy_document" "athena" {
+  statement {
+    actions   = ["athena:GetQueryExecution", "athena:GetQueryResults", "athena:StartQueryExecution"]
+    resources = [${workgroupResource}]
+  }
+  statement {
+    actions   = ["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"]
+    resources = var.catalog_arns
+  }
+  statement {
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket"]
+    resources = [var.curated_bucket_arn, var.athena_results_bucket_arn]
+  }
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["\${var.curated_bucket_arn}/*"]
+  }
+  statement {
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["\${var.athena_results_bucket_arn}/*"]
+  }
+  statement {
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["${s3Via}.eu-west-1.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role_policy" "athena" {
+  role   = ${athenaRole}
+  policy = data.aws_iam_policy_document.athena.json
+}
+`;
+
+describe('quicksight-roles-grant-data-sources', () => {
+  const id = 'quicksight-roles-grant-data-sources';
+  it('accepts the secret, its key via Secrets Manager, and the Athena path on one role each', () => passes(id, quicksightGrants()));
+  it('rejects data sources whose reads no role is granted (main before issue 9 item 7)', () =>
+    fails(id, quicksightGrants().replace(/data "aws_iam_policy_document"[\s\S]*$/, ''), /aws_quicksight_data_source\.redshift: no role .*read the data source secret/));
+  it('rejects the secret granted on "*" instead of its ARN', () =>
+    fails(id, quicksightGrants({ secretResource: '"*"' }), /redshift: .*read the data source secret/));
+  it('rejects a key grant that is not limited to Secrets Manager', () =>
+    fails(id, quicksightGrants({ secretVia: 's3' }), /redshift: .*only through Secrets Manager/));
+  it('rejects the lake key without kms:ViaService s3', () =>
+    fails(id, quicksightGrants({ s3Via: 'athena' }), /athena: .*only through S3/));
+  it('rejects queries allowed in any workgroup', () =>
+    fails(id, quicksightGrants({ workgroupResource: '"*"' }), /athena: .*run queries in the workgroup/));
+  it('rejects an Athena data source whose needs are split over two roles', () =>
+    fails(id, quicksightGrants().replace(
+      'resource "aws_iam_role_policy" "athena" {',
+      'data "aws_iam_policy_document" "results" {\n  statement {\n    actions   = ["s3:GetObject", "s3:PutObject"]\n    resources = ["${var.athena_results_bucket_arn}/*"]\n  }\n}\nresource "aws_iam_role_policy" "athena" {',
+    ).replace(/  statement \{\n    actions   = \["s3:GetObject", "s3:PutObject"\]\n    resources = \["\$\{var\.athena_results_bucket_arn\}\/\*"\]\n  \}\n  statement \{\n    actions   = \["kms/, '  statement {\n    actions   = ["kms')
+      + 'resource "aws_iam_role_policy" "results" {\n  role   = "other"\n  policy = data.aws_iam_policy_document.results.json\n}\n', /athena: .*write query results/));
+});

@@ -1,6 +1,7 @@
 # QuickSight data sources for the dashboards: Athena (curated zone) and Redshift (aggregates, through a VPC connection
-# because the workgroup is private). Needs an existing QuickSight subscription in the account (Enterprise edition for
-# VPC connections and Secrets Manager credentials), and QuickSight's own service role allowed to read the secret.
+# because the workgroup is private). Needs an existing QuickSight Enterprise subscription in the account (VPC
+# connections and Secrets Manager credentials). What QuickSight's own roles may read is in iam.tf; the data sets,
+# analysis and dashboard built from the shared dashboard definition are in dashboard.tf.
 
 data "aws_caller_identity" "current" {}
 

@@ -6,6 +6,7 @@ import {
   allBlocks, asList, blocksOf, decodeJsonencode, exprOf, first, isExpression, jsonFileOfLocal, localsOf, moduleCallsOf,
   variablesOf,
 } from './hcl.mjs';
+import { quicksightMatchesDefinition, quicksightRolesGrantDataSources } from './quicksight.mjs';
 
 export const STAR_MARKER = 'policy-allow-star-resource:';
 
@@ -466,6 +467,8 @@ export const RULES = [
   redshiftNotPublic,
   glueTablesMatchContract,
   lambdaKinesisNeverSkips,
+  quicksightMatchesDefinition,
+  quicksightRolesGrantDataSources,
 ];
 
 export const rule = (id) => {
