@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,7 @@ public class LakeOperations {
     public static final int MAX_HOURS = 168;
 
     private static final Logger LOG = Logger.getLogger(LakeOperations.class);
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH");
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("uuuu-MM-dd-HH").withResolverStyle(ResolverStyle.STRICT);
     private static final String QUERY_ID = "CamelAwsAthenaQueryExecutionId";
     private static final String ARRIVAL_HOUR = "tributaryArrivalHour";
 
