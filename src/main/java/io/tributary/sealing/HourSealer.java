@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,6 +62,8 @@ public final class HourSealer {
     private final Clock clock;
     private final TreeMap<String, HourState> hours = new TreeMap<>();
     private final Map<String, NextPoll> polls = new HashMap<>();
+    private final Set<String> rollingUp = new HashSet<>();
+    private final Set<String> rollupQueued = new HashSet<>();
     private final AtomicLong oldestUnfinishedAgeSeconds = new AtomicLong();
     private final Counter sealed;
     private final Counter started;
@@ -143,6 +147,119 @@ public final class HourSealer {
     /** The state of an hour as this process knows it (tests, health). */
     public synchronized Optional<HourState> state(String hour) {
         return Optional.ofNullable(hours.get(hour));
+    }
+
+    /** Where the states are kept (the lake operations API reads hours this process does not hold). */
+    HourStore store() {
+        return store;
+    }
+
+    /** True while the rollup of the hour runs in this process. */
+    public synchronized boolean rollingUp(String hour) {
+        return rollingUp.contains(hour);
+    }
+
+    /**
+     * An operator asks for these hours to be curated again. All or nothing: when one of them may not be re-run now, none
+     * is touched and the refusal is returned. Hours already waiting for a run are left as they are (a repeated request is
+     * idempotent); the others go back to PENDING and the next rounds start their runs, oldest first.
+     */
+    public synchronized OperationRules.Outcome recurate(List<String> requested) {
+        Map<String, Optional<HourState>> current = new LinkedHashMap<>();
+        for (String hour : requested) {
+            current.put(hour, known(hour));
+        }
+        List<String> start = new ArrayList<>();
+        for (var e : current.entrySet()) {
+            OperationRules.Decision d = OperationRules.recurate(e.getKey(), e.getValue(), rollingUp.contains(e.getKey()));
+            if (d.kind() == OperationRules.Kind.REFUSED) {
+                return OperationRules.Outcome.refused(d.reason());
+            }
+            if (d.kind() == OperationRules.Kind.START) {
+                start.add(e.getKey());
+            }
+        }
+        Instant now = clock.instant();
+        for (String hour : start) {
+            HourState s = current.get(hour).orElseGet(() -> HourState.pending(hour));
+            polls.remove(hour);
+            rollupQueued.remove(hour);
+            save(s.recurate(now));
+            LOG.infof("raw hour %s: re-curation requested (was %s)", hour, s.lakeState().label());
+        }
+        return OperationRules.Outcome.accepted(requested, start);
+    }
+
+    /**
+     * An operator asks for these curated hours to be rolled up again. All or nothing, like {@link #recurate}; hours whose
+     * rollup is already queued are left as they are. Returns the hours the caller must now send to the rollup, each
+     * later claimed with {@link #claimRollup}.
+     */
+    public synchronized OperationRules.Outcome requestRollup(List<String> requested) {
+        Map<String, Optional<HourState>> current = new LinkedHashMap<>();
+        for (String hour : requested) {
+            current.put(hour, known(hour));
+        }
+        List<String> start = new ArrayList<>();
+        for (var e : current.entrySet()) {
+            String hour = e.getKey();
+            OperationRules.Decision d = OperationRules.rollup(hour, e.getValue(), rollingUp.contains(hour), rollupQueued.contains(hour));
+            if (d.kind() == OperationRules.Kind.REFUSED) {
+                return OperationRules.Outcome.refused(d.reason());
+            }
+            if (d.kind() == OperationRules.Kind.START) {
+                start.add(hour);
+            }
+        }
+        rollupQueued.addAll(start);
+        return OperationRules.Outcome.accepted(requested, start);
+    }
+
+    /** A queued rollup is about to run: true (and marked running) when the hour is still curated and nothing runs for it. */
+    public synchronized boolean claimRollup(String hour) {
+        if (!rollupQueued.remove(hour)) {
+            return false;
+        }
+        HourState s = hours.get(hour);
+        if (s == null || s.status() != HourState.Status.SUCCEEDED || rollingUp.contains(hour)) {
+            return false; // re-curated meanwhile: the new run hands the hour to the rollup itself
+        }
+        rollingUp.add(hour);
+        return true;
+    }
+
+    /** The rollup route started on the hour (sealing's hand-off or an operator's request). */
+    public synchronized void rollupStarted(String hour) {
+        rollingUp.add(hour);
+        known(hour).ifPresent(s -> save(s.rollupStarted(clock.instant())));
+    }
+
+    /** The rollup merged the hour into Redshift: Athena query {@code queryId}. */
+    public synchronized void rolledUp(String hour, String queryId, String summary) {
+        rollingUp.remove(hour);
+        known(hour).ifPresent(s -> save(s.rolledUp(queryId, summary, clock.instant())));
+    }
+
+    /** The rollup failed after its redeliveries. */
+    public synchronized void rollupFailed(String hour, String queryId, String why) {
+        rollingUp.remove(hour);
+        known(hour).ifPresent(s -> save(s.rollupFailed(queryId, why, clock.instant())));
+    }
+
+    /** The rollup of the hour is over, whatever became of it (also when it was skipped). */
+    public synchronized void rollupEnded(String hour) {
+        rollingUp.remove(hour);
+    }
+
+    /** The hour's state: this process's copy, else the stored one (an hour outside the lookback window). */
+    private Optional<HourState> known(String hour) {
+        HourState s = hours.get(hour);
+        if (s != null) {
+            return Optional.of(s);
+        }
+        Optional<HourState> stored = store.load(hour);
+        stored.ifPresent(st -> hours.put(hour, st));
+        return stored;
     }
 
     private void discover(Instant now) {

@@ -90,6 +90,11 @@ public class HourSealing {
         return sealer == null ? Optional.empty() : sealer.state(hour);
     }
 
+    /** The sealer, when hour sealing is on (the lake operations API drives it). */
+    Optional<HourSealer> sealer() {
+        return Optional.ofNullable(sealer);
+    }
+
     private static String required(Optional<String> value, String property) {
         return value.filter(v -> !v.isBlank()).orElseThrow(() -> new IllegalStateException(
                 property + " is required when tributary.glue.enabled=true (see docs/sealing-and-glue.md)"));

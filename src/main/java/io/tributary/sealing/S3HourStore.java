@@ -5,12 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -86,7 +89,19 @@ public final class S3HourStore implements HourStore {
                 .put("sealed_at", s.sealedAt() == null ? null : s.sealedAt().toString())
                 .put("updated_at", s.updatedAt() == null ? null : s.updatedAt().toString())
                 .put("error", s.error())
-                .put("handed_off", s.handedOff());
+                .put("handed_off", s.handedOff())
+                .put("rollup", s.rollup().name())
+                .put("athena_query_id", s.athenaQueryId())
+                .put("rollup_error", s.rollupError());
+        ArrayNode history = n.putArray("history");
+        for (HourState.Transition t : s.history()) {
+            history.addObject()
+                    .put("at", t.at().toString())
+                    .put("state", t.state().name())
+                    .put("glue_run_id", t.glueRunId())
+                    .put("athena_query_id", t.athenaQueryId())
+                    .put("detail", t.detail());
+        }
         return n.toString();
     }
 
@@ -95,10 +110,22 @@ public final class S3HourStore implements HourStore {
             JsonNode n = JSON.readTree(text);
             return new HourState(n.get("hour").asText(), HourState.Status.valueOf(n.get("state").asText()),
                     n.path("attempts").asInt(), text(n, "run_token"), text(n, "run_id"), instant(n, "sealed_at"),
-                    instant(n, "updated_at"), text(n, "error"), n.path("handed_off").asBoolean(false));
+                    instant(n, "updated_at"), text(n, "error"), n.path("handed_off").asBoolean(false),
+                    // fields added later: an older state object reads as "not rolled up, no history"
+                    n.hasNonNull("rollup") ? HourState.Rollup.valueOf(n.get("rollup").asText()) : HourState.Rollup.NONE,
+                    text(n, "athena_query_id"), text(n, "rollup_error"), history(n.path("history")));
         } catch (IOException e) {
             throw new UncheckedIOException("hour state is not JSON: " + text, e);
         }
+    }
+
+    private static List<HourState.Transition> history(JsonNode entries) {
+        List<HourState.Transition> h = new ArrayList<>();
+        for (JsonNode t : entries) {
+            h.add(new HourState.Transition(instant(t, "at"), LakeState.valueOf(t.get("state").asText()), text(t, "glue_run_id"),
+                    text(t, "athena_query_id"), text(t, "detail")));
+        }
+        return h;
     }
 
     private static String text(JsonNode n, String field) {
