@@ -36,6 +36,10 @@ locals {
 
   raw_prefix    = "raw/events/"
   errors_prefix = "errors/events/"
+
+  # The Glue job's paths: its default arguments and the application's hour sealing (container mode) use the same ones.
+  glue_errors_path    = "s3://${module.lake.bucket_names["errors"]}/glue/rejected"
+  glue_summary_prefix = "s3://${module.lake.bucket_names["curated"]}/_runs"
 }
 
 module "kms" {
@@ -106,8 +110,8 @@ module "glue_job" {
   errors_bucket_arn    = module.lake.bucket_arns["errors"]
   raw_path             = module.catalog.raw_location
   curated_path         = module.catalog.curated_location
-  errors_path          = "s3://${module.lake.bucket_names["errors"]}/glue/rejected/"
-  summary_path         = "s3://${module.lake.bucket_names["curated"]}/_runs/"
+  errors_path          = "${local.glue_errors_path}/"
+  summary_path         = "${local.glue_summary_prefix}/"
   catalog_arns         = local.catalog_arns
   kms_key_arn          = module.kms.key_arn
   worker_type          = var.glue_worker_type
@@ -166,6 +170,9 @@ module "app" {
   athena_workgroup_name      = module.athena.workgroup_name
   redshift_jdbc_url          = module.redshift.jdbc_url
   redshift_secret_arn        = module.redshift.app_secret_arn
+  curated_path               = module.catalog.curated_location
+  glue_errors_path           = local.glue_errors_path
+  glue_summary_prefix        = local.glue_summary_prefix
   metrics_namespace          = var.metrics_namespace
   tags                       = local.tags
 }
@@ -181,7 +188,6 @@ module "lambda_consumer" {
   memory_mb                          = var.lambda_memory_mb
   timeout_seconds                    = var.lambda_timeout_seconds
   environment                        = module.app.environment
-  sensitive_environment              = { TRIBUTARY_INGEST_API_KEY = module.app.api_key }
   app_policy_json                    = module.app.policy_json
   subnet_ids                         = local.private_subnet_ids
   security_group_ids                 = [module.app.security_group_id]
@@ -208,8 +214,8 @@ module "ecs_service" {
   min_capacity            = var.ecs_min_capacity
   max_capacity            = var.ecs_max_capacity
   target_iterator_age_ms  = var.ecs_target_iterator_age_ms
-  environment             = module.app.environment
-  secret_environment      = module.app.secret_environment
+  environment             = module.app.container_environment
+  secrets                 = module.app.container_secrets
   app_policy_json         = module.app.policy_json
   subnet_ids              = local.private_subnet_ids
   security_group_ids      = [module.app.security_group_id]

@@ -89,8 +89,8 @@ output "api_key_secret_arn" {
 }
 
 output "app_environment" {
-  description = "Environment variables the Lambda function or ECS tasks receive (use them for a local run against AWS too)."
-  value       = module.app.environment
+  description = "Environment variables (no secrets) the Lambda function or the ECS tasks receive (use them for a local run against AWS too)."
+  value       = var.compute == "ecs" ? module.app.container_environment : module.app.environment
 }
 
 output "lambda_function_name" {

@@ -125,3 +125,18 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "curated_path" {
+  description = "S3 URI of the curated events table (tributary.glue.curated-path, the Glue job's --curated_path)."
+  type        = string
+}
+
+variable "glue_errors_path" {
+  description = "S3 URI where the Glue job quarantines rows (tributary.glue.errors-path, --errors_path)."
+  type        = string
+}
+
+variable "glue_summary_prefix" {
+  description = "S3 URI prefix of the Glue run summaries (tributary.glue.summary-prefix; a run's --summary_path is <prefix>/arrival_hour=<hour>.json)."
+  type        = string
+}

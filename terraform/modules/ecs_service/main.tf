@@ -6,12 +6,12 @@ data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  image      = var.container_image != "" ? var.container_image : "${aws_ecr_repository.this.repository_url}:${var.image_tag}"
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  environment = [
-    for name, value in merge(var.environment, { AWS_REGION = local.region }) : { name = name, value = value }
-  ]
+  image       = var.container_image != "" ? var.container_image : "${aws_ecr_repository.this.repository_url}:${var.image_tag}"
+  account_id  = data.aws_caller_identity.current.account_id
+  region      = data.aws_region.current.name
+  environment = merge(var.environment, { AWS_REGION = local.region })
+  # GetSecretValue is granted on the secret itself: "<arn>:<json-key>::" in valueFrom names a key of it.
+  secret_arns = distinct([for value_from in values(var.secrets) : join(":", slice(split(":", value_from), 0, 7))])
 }
 
 resource "aws_ecr_repository" "this" {
@@ -99,11 +99,11 @@ data "aws_iam_policy_document" "execution" {
     resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
   }
 
-  # ECS injects secret_environment into the container at start.
+  # ECS injects var.secrets into the container at start.
   statement {
     sid       = "ReadInjectedSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = values(var.secret_environment)
+    resources = local.secret_arns
   }
 }
 
@@ -148,8 +148,8 @@ resource "aws_ecs_task_definition" "this" {
       image        = local.image
       essential    = true
       portMappings = [{ containerPort = var.container_port, protocol = "tcp" }]
-      environment  = local.environment
-      secrets      = [for name, arn in var.secret_environment : { name = name, valueFrom = arn }]
+      environment  = [for name, value in local.environment : { name = name, value = value }]
+      secrets      = [for name, value_from in var.secrets : { name = name, valueFrom = value_from }]
       # SIGTERM starts the graceful shutdown (flush open batches, write checkpoints); Fargate allows at most 120 s.
       stopTimeout = var.stop_timeout_seconds
       healthCheck = {

@@ -62,8 +62,8 @@ variable "environment" {
   type        = map(string)
 }
 
-variable "secret_environment" {
-  description = "Environment variables injected from Secrets Manager: name -> secret ARN (at least the API key)."
+variable "secrets" {
+  description = "Environment variables ECS injects from Secrets Manager at task start: name -> valueFrom (a secret ARN, or \"<secret ARN>:<JSON key>::\" for one key of a JSON secret)."
   type        = map(string)
 }
 

@@ -145,7 +145,7 @@ resource "aws_lambda_function" "this" {
   }
 
   environment {
-    variables = merge(var.environment, var.sensitive_environment, local.runtime_env)
+    variables = merge(var.environment, local.runtime_env)
   }
 
   vpc_config {

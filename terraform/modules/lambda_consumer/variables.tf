@@ -50,15 +50,8 @@ variable "jvm_options" {
 }
 
 variable "environment" {
-  description = "Environment variables of the application (from the app module)."
+  description = "Environment variables of the application (from the app module; no secrets: HTTP ingest, the only user of the API key, is off in Lambda mode)."
   type        = map(string)
-}
-
-variable "sensitive_environment" {
-  description = "Secret environment variables (the API key); Lambda encrypts its environment with kms_key_arn."
-  type        = map(string)
-  sensitive   = true
-  default     = {}
 }
 
 variable "app_policy_json" {

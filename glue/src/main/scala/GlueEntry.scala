@@ -8,7 +8,7 @@ import org.apache.spark.SparkContext
 
 import scala.collection.JavaConverters._
 
-object GlueApp {
+object GlueEntry {
 
   private val Required = Array("JOB_NAME", "raw_path", "arrival_hour", "curated_path", "errors_path", "summary_path")
   private val Optional = Seq("log_level", "max_records_per_file")
