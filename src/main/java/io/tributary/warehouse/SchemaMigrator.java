@@ -102,7 +102,50 @@ public final class SchemaMigrator {
         }
     }
 
+    /** The schema the migrations create their tables in; created by the admin (sql/redshift/admin/bootstrap.sql). */
+    static final String SCHEMA = "analytics";
+    static final String SCHEMA_EXISTS = "SELECT 1 FROM pg_namespace WHERE nspname = ?";
+    static final String SCHEMA_PRIVILEGE = "SELECT has_schema_privilege(current_user, ?, ?)";
+
+    /**
+     * Fails fast, naming the missing admin step or grant, when the connected user cannot create its tables: the schema
+     * must exist and the user needs USAGE and CREATE on it (it owns it after the documented bootstrap). The application
+     * never creates the schema: its user has no CREATE on the database, as in the deployed Redshift.
+     */
+    static void checkSchemaAccess(Connection c) throws SQLException {
+        String user;
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_user")) {
+            r.next();
+            user = r.getString(1);
+        }
+        try (PreparedStatement p = c.prepareStatement(SCHEMA_EXISTS)) {
+            p.setString(1, SCHEMA);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    throw new IllegalStateException("Redshift schema " + SCHEMA + " does not exist: the admin user must create it "
+                            + "once for the application user (CREATE SCHEMA " + SCHEMA + " AUTHORIZATION " + user
+                            + "; sql/redshift/admin/bootstrap.sql, terraform/README.md). The application user " + user
+                            + " has no CREATE on the database by design");
+                }
+            }
+        }
+        for (String privilege : List.of("USAGE", "CREATE")) {
+            try (PreparedStatement p = c.prepareStatement(SCHEMA_PRIVILEGE)) {
+                p.setString(1, SCHEMA);
+                p.setString(2, privilege);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next() || !r.getBoolean(1)) {
+                        throw new IllegalStateException("Redshift user " + user + " lacks " + privilege + " on schema " + SCHEMA
+                                + ": as the admin user run ALTER SCHEMA " + SCHEMA + " OWNER TO " + user + " (or GRANT USAGE, CREATE ON SCHEMA "
+                                + SCHEMA + " TO " + user + "); see terraform/README.md");
+                    }
+                }
+            }
+        }
+    }
+
     private List<Integer> migrate(Connection c) throws SQLException {
+        checkSchemaAccess(c);
         try (Statement s = c.createStatement()) {
             for (String sql : SqlScript.statements(SqlScript.resource(BASE + "bootstrap.sql"), dialect)) {
                 s.execute(sql);

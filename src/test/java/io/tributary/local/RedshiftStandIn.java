@@ -16,11 +16,18 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * The Redshift stand-in: PostgreSQL 15 (embedded, on 127.0.0.1, trust auth) behind {@link RedshiftShim}, so the real
  * Amazon Redshift JDBC driver connects to it. One server per JVM, stopped at JVM exit; a fresh database per caller.
  * VARCHAR(n) counts bytes as in Redshift (see {@link #VARCHAR_BYTES_FUNCTION}).
+ *
+ * <p>Users as deployed: {@link #connect} logs in as the application user {@link #USER}, which has no CREATE on any
+ * database (PUBLIC keeps CONNECT and TEMP, as on Redshift); {@link #createDatabase} runs the admin bootstrap
+ * (sql/redshift/admin/bootstrap.sql: the analytics schema, owned by the application user) as the admin {@link #ADMIN_USER}.
  */
 public final class RedshiftStandIn {
 
     public static final String DRIVER = "com.amazon.redshift.jdbc42.Driver";
-    public static final String USER = "postgres";
+    /** The application user: no CREATE on the database, owner of the analytics schema (Terraform's redshift_app_username). */
+    public static final String USER = "tributary_app";
+    /** The admin user (superuser here): creates databases, the application user and its schema. */
+    public static final String ADMIN_USER = "postgres";
     /** Ignored (trust auth), but the driver wants one. */
     public static final String PASSWORD = "local";
 
@@ -36,7 +43,7 @@ public final class RedshiftStandIn {
      * (the raising function is only called when the length check already failed, so a valid row costs one comparison).
      */
     static final String VARCHAR_BYTES_FUNCTION = """
-            CREATE FUNCTION public.redshift_varchar_bytes() RETURNS event_trigger LANGUAGE plpgsql AS $fn$
+            CREATE FUNCTION public.redshift_varchar_bytes() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER AS $fn$
             DECLARE
                 command record;
                 col record;
@@ -97,6 +104,7 @@ public final class RedshiftStandIn {
                         .setRegisterShutdownHook(true)
                         .start();
                 installByteLengthVarchar(pg);
+                createApplicationUser(pg);
                 RedshiftShim shim = RedshiftShim.start(pg.getPort());
                 instance = new RedshiftStandIn(pg, shim);
                 Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "redshift-stand-in-stop"));
@@ -118,35 +126,79 @@ public final class RedshiftStandIn {
         }
     }
 
+    /**
+     * The application user, once per cluster: may log in, nothing more (no CREATEDB, no CREATE on databases). The domain
+     * trigger above runs as its owner (SECURITY DEFINER), since the application user may not create types in public.
+     */
+    private static void createApplicationUser(EmbeddedPostgres pg) {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + USER + " LOGIN NOCREATEDB NOCREATEROLE PASSWORD '" + PASSWORD + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the application user " + USER + " in the Redshift stand-in", e);
+        }
+    }
+
     /** A JDBC URL of the Redshift driver, through the shim, to a database. */
     public String jdbcUrl(String database) {
         return "jdbc:redshift://127.0.0.1:" + shim.port() + "/" + database + "?ssl=false";
     }
 
-    /** Creates a uniquely named database and returns its name. */
+    /** Creates a uniquely named database with the admin bootstrap done (the application's schema) and returns its name. */
     public String createDatabase(String prefix) {
+        String name = createBareDatabase(prefix);
+        adminBootstrap(name);
+        return name;
+    }
+
+    /** Creates a uniquely named database without the admin bootstrap: what the application finds before it. */
+    public String createBareDatabase(String prefix) {
         String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = connectAsAdmin("postgres"); Statement s = c.createStatement()) {
             // the name is generated here from a UUID, never from input: safe to put in DDL
             s.execute("CREATE DATABASE " + name);
+            // Redshift's defaults: PUBLIC may connect and create temporary tables, nothing else (no CREATE)
+            s.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
+            s.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + name + " TO PUBLIC");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + " in the Redshift stand-in", e);
         }
         return name;
     }
 
+    /** Runs sql/redshift/admin/bootstrap.sql as the admin, as the README says to, minus CREATE USER (done once per cluster). */
+    public void adminBootstrap(String database) {
+        String sql = io.tributary.warehouse.SqlScript.resource("sql/redshift/admin/bootstrap.sql");
+        try (Connection c = connectAsAdmin(database); Statement s = c.createStatement()) {
+            for (String statement : io.tributary.warehouse.SqlScript.statements(sql, io.tributary.warehouse.SqlDialect.POSTGRESQL)) {
+                if (!statement.startsWith("CREATE USER")) {
+                    s.execute(statement.replace(":app_user", USER));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run the admin bootstrap in " + database + " of the Redshift stand-in", e);
+        }
+    }
+
     /** Drops a database created by {@link #createDatabase}, closing its remaining sessions. */
     public void dropDatabase(String name) {
-        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = connectAsAdmin("postgres"); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop database " + name + " in the Redshift stand-in", e);
         }
     }
 
-    /** A connection with the Redshift driver. */
+    /** A connection with the Redshift driver, as the application user. */
     public Connection connect(String database) throws SQLException {
         return connect(database, new Properties());
+    }
+
+    /** A connection with the Redshift driver as the admin user (bootstrap, inspection). */
+    public Connection connectAsAdmin(String database) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", ADMIN_USER);
+        p.setProperty("password", PASSWORD);
+        return new com.amazon.redshift.jdbc42.Driver().connect(jdbcUrl(database), p);
     }
 
     /** A connection with the Redshift driver and extra driver properties (e.g. reWriteBatchedInserts). */

@@ -61,6 +61,47 @@ class RedshiftStandInTest {
     }
 
     @Test
+    void theApplicationUserHasNoCreateOnTheDatabaseAsOnRedshift() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT current_user")) {
+                r.next();
+                assertEquals(RedshiftStandIn.USER, r.getString(1));
+            }
+            SQLException e = assertThrows(SQLException.class, () -> s.execute("CREATE SCHEMA IF NOT EXISTS analytics"));
+            assertTrue(e.getMessage().contains("permission denied"), e.getMessage());
+        }
+    }
+
+    @Test
+    void withoutTheAdminBootstrapTheMigratorFailsNamingTheStep() {
+        String db = standIn.createBareDatabase("rs_bare");
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> new SchemaMigrator(standIn.dataSource(db), SqlDialect.POSTGRESQL).migrate());
+            assertTrue(e.getMessage().contains("CREATE SCHEMA analytics AUTHORIZATION " + RedshiftStandIn.USER), e.getMessage());
+        } finally {
+            standIn.dropDatabase(db);
+        }
+    }
+
+    @Test
+    void aSchemaTheApplicationUserMayNotCreateInFailsNamingTheGrant() throws SQLException {
+        String db = standIn.createBareDatabase("rs_nogrant");
+        try {
+            try (Connection c = standIn.connectAsAdmin(db); Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA analytics");
+                s.execute("GRANT USAGE ON SCHEMA analytics TO " + RedshiftStandIn.USER);
+            }
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> new SchemaMigrator(standIn.dataSource(db), SqlDialect.POSTGRESQL).migrate());
+            assertTrue(e.getMessage().contains("lacks CREATE on schema analytics"), e.getMessage());
+            assertTrue(e.getMessage().contains("GRANT USAGE, CREATE ON SCHEMA analytics TO " + RedshiftStandIn.USER), e.getMessage());
+        } finally {
+            standIn.dropDatabase(db);
+        }
+    }
+
+    @Test
     void migratingTwiceIsANoOp() throws SQLException {
         String db = standIn.createDatabase("rs_migrate");
         try {
