@@ -13,10 +13,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** The AWS SDK clients the routes and beans share. Endpoint overrides point them at the local stand-ins. */
+/** The S3 client the routes and beans share, and the credentials of every AWS client. Endpoint overrides point the
+ *  clients at the local stand-ins. */
 public class AwsClients {
 
     @Produces
@@ -30,22 +30,7 @@ public class AwsClients {
         return builder.build();
     }
 
-    @Produces
-    @Singleton
-    @Named("kinesisClient")
-    KinesisClient kinesisClient(TributaryConfig config) {
-        var builder = KinesisClient.builder()
-                .region(Region.of(config.aws().region()))
-                .credentialsProvider(credentials(config));
-        config.kinesis().endpointOverride().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
-        return builder.build();
-    }
-
     void closeS3(@Disposes S3Client client) {
-        client.close();
-    }
-
-    void closeKinesis(@Disposes KinesisClient client) {
         client.close();
     }
 

@@ -19,12 +19,10 @@ public class Checkpoints {
 
     private final Batcher batcher;
     private final CheckpointStore store;
-    private final CheckpointResumeStrategy resumeStrategy;
 
     public Checkpoints(Batcher batcher, CheckpointStore store) {
         this.batcher = batcher;
         this.store = store;
-        this.resumeStrategy = new CheckpointResumeStrategy(this::resumeAfter);
     }
 
     /** Resume point of a shard: what this process already read, else the durable checkpoint, else null (iterator type). */
@@ -49,13 +47,5 @@ public class Checkpoints {
             batcher.persisted(shard, position);
         });
         return changed.size();
-    }
-
-    /** The resume strategy the Kinesis consumer route uses (the {@code resumable} step). */
-    @jakarta.enterprise.inject.Produces
-    @Singleton
-    @Named("checkpointResumeStrategy")
-    CheckpointResumeStrategy resumeStrategy() {
-        return resumeStrategy;
     }
 }

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +27,26 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ({@code ./mvnw verify -Plambda}); skipped when target/function.zip is absent.
  */
 class FunctionZipIT {
+
+    /**
+     * Lambda's quotas for a .zip deployment package (AWS Lambda Developer Guide, "Lambda quotas",
+     * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html; CodeSizeZipped and CodeSizeUnzipped of
+     * https://docs.aws.amazon.com/lambda/latest/api/API_AccountLimit.html): 50 MB zipped when uploaded directly (larger
+     * through S3), 250 MB for the contents unzipped. Taken as decimal megabytes, the stricter reading (Lambda's own error
+     * message names 262,144,000 bytes for the unzipped limit).
+     */
+    static final long DIRECT_UPLOAD_LIMIT_BYTES = 50_000_000L;
+    static final long UNZIPPED_LIMIT_BYTES = 250_000_000L;
+
+    /** What only sealing, the rollup, the query API and the warehouse use; the ingest function must not carry it. */
+    static final List<String> NOT_IN_THE_FUNCTION = List.of(
+            "software/amazon/awssdk/services/glue/",
+            "software/amazon/awssdk/services/athena/",
+            "org/apache/camel/component/aws2/athena/",
+            "com/amazon/redshift/",
+            "io/agroal/",
+            "com/arjuna/",
+            "org/duckdb/");
 
     static final String HARNESS = """
             import java.io.*;
@@ -77,9 +101,49 @@ class FunctionZipIT {
             assertEquals(0, p.exitValue(), out);
             assertEquals(2, out.lines().filter(l -> l.equals("REPLY {\"batchItemFailures\":[]}")).count(), out);
             // Camel lists the properties it resolved: the lambda profile is what turns HTTP ingest off
-            assertTrue(out.contains("tributary.ingest.http-enabled = false"), "the handler selected the lambda profile:\n" + out);
+            assertTrue(out.contains("Profile lambda activated"), "the handler selected the lambda profile:\n" + out);
+            // the lambda profile loads the ingest core only (routes/ingest.camel.yaml)
+            assertTrue(out.contains("Routes startup (total:3 "), "only the ingest routes are loaded:\n" + out);
             assertEquals(7, LakeFiles.lines(basedir, "raw-fn", "raw/events").size(), "5 clean + 2 good poison-batch records");
             assertEquals(3, LakeFiles.lines(basedir, "errors-fn", "errors/events").size());
         }
+    }
+
+    @Test
+    void functionZipFitsLambdasDirectUploadLimits() throws Exception {
+        Path zip = StandIns.projectDir().resolve("target/function.zip");
+        assumeTrue(Boolean.getBoolean("tributary.function-zip-it"), "runs in the lambda build: ./mvnw verify -Plambda");
+        long zipped = Files.size(zip);
+        long unzipped = 0;
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            for (ZipEntry e : Collections.list(z.entries())) {
+                unzipped += e.getSize();
+            }
+        }
+        assertTrue(zipped <= DIRECT_UPLOAD_LIMIT_BYTES, "function.zip is " + zipped + " bytes, over Lambda's direct upload limit of "
+                + DIRECT_UPLOAD_LIMIT_BYTES + " (zipped): it could only be deployed through S3");
+        assertTrue(unzipped <= UNZIPPED_LIMIT_BYTES, "function.zip unzips to " + unzipped + " bytes, over Lambda's limit of "
+                + UNZIPPED_LIMIT_BYTES + " (unzipped)");
+    }
+
+    @Test
+    void functionZipCarriesNoGlueAthenaOrRedshiftClients() throws Exception {
+        Path zip = StandIns.projectDir().resolve("target/function.zip");
+        assumeTrue(Boolean.getBoolean("tributary.function-zip-it"), "runs in the lambda build: ./mvnw verify -Plambda");
+        List<String> found = new ArrayList<>();
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            for (ZipEntry e : Collections.list(z.entries())) {
+                if (e.getName().endsWith(".jar")) {
+                    try (ZipInputStream jar = new ZipInputStream(z.getInputStream(e))) {
+                        for (ZipEntry c; (c = jar.getNextEntry()) != null; ) {
+                            String name = c.getName();
+                            NOT_IN_THE_FUNCTION.stream().filter(name::startsWith).findFirst()
+                                    .filter(prefix -> !found.contains(prefix)).ifPresent(found::add);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "the ingest function carries classes only sealing, the rollup or the warehouse use");
     }
 }
