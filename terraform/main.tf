@@ -236,14 +236,20 @@ module "orchestration" {
   catalog_arns              = local.catalog_arns
   athena_workgroup_name     = module.athena.workgroup_name
   athena_workgroup_arn      = module.athena.workgroup_arn
-  athena_rollup_sql         = var.athena_rollup_sql
+  athena_rollup_sql         = file("${path.root}/../src/main/resources/sql/athena/hourly_rollup.sql")
   curated_bucket_arn        = module.lake.bucket_arns["curated"]
   athena_results_bucket_arn = module.lake.bucket_arns["athena_results"]
   redshift_workgroup_name   = module.redshift.workgroup_name
   redshift_workgroup_arn    = module.redshift.workgroup_arn
   redshift_database_name    = module.redshift.database_name
   redshift_secret_arn       = module.redshift.app_secret_arn
-  redshift_load_sql         = var.redshift_load_sql
+  redshift_load_sql         = file("${path.root}/../src/main/resources/sql/redshift/load/athena_result.sql")
+  glue_raw_path             = module.catalog.raw_location
+  glue_curated_path         = module.catalog.curated_location
+  glue_errors_path          = local.glue_errors_path
+  glue_summary_prefix       = local.glue_summary_prefix
+  enable_schedule           = var.compute == "lambda"
+  schedule_minute           = var.step_functions_schedule_minute
   notification_topic_arn    = module.monitoring.alarm_topic_arn
   kms_key_arn               = module.kms.key_arn
   tags                      = local.tags

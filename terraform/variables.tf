@@ -391,22 +391,15 @@ variable "enable_step_functions" {
   default     = true
 }
 
-variable "athena_rollup_sql" {
-  description = "Hourly rollup query for the state machine (Trino); one positional parameter (?) = arrival_hour."
-  type        = string
-  default     = <<-SQL
-    SELECT arrival_hour, event_date, event_hour, event_type, country, device_type,
-           count(*) AS events, count(DISTINCT user_id) AS users, count(DISTINCT session_id) AS sessions
-    FROM events
-    WHERE arrival_hour = ?
-    GROUP BY arrival_hour, event_date, event_hour, event_type, country, device_type
-  SQL
-}
+variable "step_functions_schedule_minute" {
+  description = "Lambda mode: minute of every hour at which EventBridge Scheduler starts the hour pipeline for the previous raw hour."
+  type        = number
+  default     = 20
 
-variable "redshift_load_sql" {
-  description = "Redshift statement that loads one hour's rollup; named parameters :arrival_hour and :result_location."
-  type        = string
-  default     = "CALL analytics.load_hourly_rollup(:arrival_hour, :result_location)"
+  validation {
+    condition     = var.step_functions_schedule_minute >= 0 && var.step_functions_schedule_minute <= 59 && floor(var.step_functions_schedule_minute) == var.step_functions_schedule_minute
+    error_message = "step_functions_schedule_minute must be a whole minute, 0-59."
+  }
 }
 
 # --- Monitoring ---------------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-# The AWS-native alternative to the application's sealing route: one execution per sealed raw hour.
-#   input: { "arrival_hour": "yyyy-MM-dd-HH" }
-#   Glue curation (.sync) -> Athena hourly rollup (.sync, parameterised) -> Redshift load (Data API, parameterised)
-#   -> poll the statement; any failure after retries -> SNS notification -> Fail.
-# The Redshift side is a stored procedure that COPYs the rollup's CSV result and MERGEs it (application SQL).
-
+# The hour pipeline for Lambda mode (in container mode the application seals and rolls up hours itself): one execution
+# per raw (arrival) hour, started every hour by an EventBridge Scheduler schedule (enable_schedule) or by hand.
+#   input: { "arrival_hour": "yyyy-MM-dd-HH" }, or { "scheduled_time": "<ISO instant>" } (the schedule: the hour before)
+#   Glue curation (.sync, the arguments the sealing route passes) -> the application's hourly rollup SQL on Athena
+#   (.sync, the hour as execution parameter) -> Redshift load (Data API BatchExecuteStatement, one transaction, the
+#   statements of the application's sql/redshift/load/athena_result.sql) -> poll it; any failure after retries -> SNS
+#   notification -> Fail. The definition is state-machine.asl.json.tftpl, rendered the same way by terraform/test.
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
@@ -12,143 +13,6 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.name
   arn_prefix = "arn:${data.aws_partition.current.partition}"
-
-  retry_default = [{
-    ErrorEquals     = ["States.TaskFailed", "States.Timeout"]
-    IntervalSeconds = 30
-    MaxAttempts     = var.max_attempts
-    BackoffRate     = 2
-    JitterStrategy  = "FULL"
-  }]
-  catch_notify = [{
-    ErrorEquals = ["States.ALL"]
-    ResultPath  = "$.error"
-    Next        = "NotifyFailure"
-  }]
-
-  definition = {
-    Comment        = "Tributary: curate, roll up and load one sealed raw hour."
-    StartAt        = "CurateHour"
-    TimeoutSeconds = var.execution_timeout_seconds
-    States = {
-      CurateHour = {
-        Type     = "Task"
-        Resource = "${local.arn_prefix}:states:::glue:startJobRun.sync"
-        Parameters = {
-          JobName = var.glue_job_name
-          Arguments = {
-            "--arrival_hour.$" = "$.arrival_hour"
-          }
-        }
-        ResultSelector = { "JobRunId.$" = "$.Id", "JobRunState.$" = "$.JobRunState" }
-        ResultPath     = "$.glue"
-        Retry = [{
-          ErrorEquals     = ["Glue.ConcurrentRunsExceededException", "Glue.ThrottlingException", "States.TaskFailed"]
-          IntervalSeconds = 60
-          MaxAttempts     = var.max_attempts
-          BackoffRate     = 2
-          JitterStrategy  = "FULL"
-        }]
-        Catch = local.catch_notify
-        Next  = "RollupHour"
-      }
-      RollupHour = {
-        Type     = "Task"
-        Resource = "${local.arn_prefix}:states:::athena:startQueryExecution.sync"
-        Parameters = {
-          QueryString = var.athena_rollup_sql
-          WorkGroup   = var.athena_workgroup_name
-          QueryExecutionContext = {
-            Database = var.glue_database_name
-          }
-          "ExecutionParameters.$" = "States.Array($.arrival_hour)"
-        }
-        ResultSelector = {
-          "QueryExecutionId.$" = "$.QueryExecution.QueryExecutionId"
-          "OutputLocation.$"   = "$.QueryExecution.ResultConfiguration.OutputLocation"
-        }
-        ResultPath = "$.athena"
-        Retry      = local.retry_default
-        Catch      = local.catch_notify
-        Next       = "LoadRedshift"
-      }
-      LoadRedshift = {
-        Type     = "Task"
-        Resource = "${local.arn_prefix}:states:::aws-sdk:redshiftdata:executeStatement"
-        Parameters = {
-          WorkgroupName = var.redshift_workgroup_name
-          Database      = var.redshift_database_name
-          SecretArn     = var.redshift_secret_arn
-          Sql           = var.redshift_load_sql
-          # Step Functions' aws-sdk integrations take member names in PascalCase.
-          Parameters = [
-            { Name = "arrival_hour", "Value.$" = "$.arrival_hour" },
-            { Name = "result_location", "Value.$" = "$.athena.OutputLocation" },
-          ]
-          StatementName = "tributary-load-hour"
-        }
-        ResultSelector = { "Id.$" = "$.Id" }
-        ResultPath     = "$.load"
-        Retry          = local.retry_default
-        Catch          = local.catch_notify
-        Next           = "WaitForLoad"
-      }
-      WaitForLoad = {
-        Type    = "Wait"
-        Seconds = 10
-        Next    = "DescribeLoad"
-      }
-      DescribeLoad = {
-        Type     = "Task"
-        Resource = "${local.arn_prefix}:states:::aws-sdk:redshiftdata:describeStatement"
-        Parameters = {
-          "Id.$" = "$.load.Id"
-        }
-        ResultSelector = { "Id.$" = "$.Id", "Status.$" = "$.Status" }
-        ResultPath     = "$.load"
-        Retry          = local.retry_default
-        Catch          = local.catch_notify
-        Next           = "LoadDone"
-      }
-      LoadDone = {
-        Type = "Choice"
-        Choices = [
-          { Variable = "$.load.Status", StringEquals = "FINISHED", Next = "HourLoaded" },
-          { Variable = "$.load.Status", StringEquals = "FAILED", Next = "LoadFailed" },
-          { Variable = "$.load.Status", StringEquals = "ABORTED", Next = "LoadFailed" },
-        ]
-        Default = "WaitForLoad"
-      }
-      LoadFailed = {
-        Type = "Pass"
-        Result = {
-          Error = "RedshiftLoadFailed"
-          Cause = "The Redshift Data API statement ended FAILED or ABORTED; see DescribeStatement for the load id."
-        }
-        ResultPath = "$.error"
-        Next       = "NotifyFailure"
-      }
-      NotifyFailure = {
-        Type     = "Task"
-        Resource = "${local.arn_prefix}:states:::sns:publish"
-        Parameters = {
-          TopicArn    = var.notification_topic_arn
-          Subject     = "Tributary: hour pipeline failed"
-          "Message.$" = "States.JsonToString($)"
-        }
-        ResultPath = null
-        Next       = "HourFailed"
-      }
-      HourFailed = {
-        Type  = "Fail"
-        Error = "HourPipelineFailed"
-        Cause = "See the SNS notification and the execution history."
-      }
-      HourLoaded = {
-        Type = "Succeed"
-      }
-    }
-  }
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -161,7 +25,7 @@ resource "aws_cloudwatch_log_group" "this" {
 resource "aws_sfn_state_machine" "this" {
   name       = var.name
   role_arn   = aws_iam_role.sfn.arn
-  definition = jsonencode(local.definition)
+  definition = local.definition
   type       = "STANDARD"
 
   logging_configuration {
@@ -252,7 +116,7 @@ data "aws_iam_policy_document" "sfn" {
 
   statement {
     sid       = "LoadRedshift"
-    actions   = ["redshift-data:ExecuteStatement"]
+    actions   = ["redshift-data:BatchExecuteStatement"]
     resources = [var.redshift_workgroup_arn]
   }
 
@@ -296,4 +160,72 @@ resource "aws_iam_role_policy" "sfn" {
   name   = "hour-pipeline"
   role   = aws_iam_role.sfn.id
   policy = data.aws_iam_policy_document.sfn.json
+}
+
+# --- The hourly start (Lambda mode) ----------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "scheduler_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  count = var.enable_schedule ? 1 : 0
+
+  name               = "${var.name}-scheduler"
+  description        = "EventBridge Scheduler ${var.name}: starts the hour pipeline every hour."
+  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "StartHourPipeline"
+    actions   = ["states:StartExecution"]
+    resources = [aws_sfn_state_machine.this.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  count = var.enable_schedule ? 1 : 0
+
+  name   = "start-hour-pipeline"
+  role   = aws_iam_role.scheduler[0].id
+  policy = data.aws_iam_policy_document.scheduler.json
+}
+
+# Fires at minute schedule_minute of every hour; the machine curates the hour before the scheduled time (a fixed delay,
+# not the per-shard seal rule of container mode: see terraform/README.md, Orchestration).
+resource "aws_scheduler_schedule" "hourly" {
+  count = var.enable_schedule ? 1 : 0
+
+  name                         = var.name
+  description                  = "Starts ${var.name} for the previous raw hour."
+  schedule_expression          = "cron(${var.schedule_minute} * * * ? *)"
+  schedule_expression_timezone = "UTC"
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_sfn_state_machine.this.arn
+    role_arn = aws_iam_role.scheduler[0].arn
+    input    = jsonencode({ scheduled_time = "<aws.scheduler.scheduled-time>" })
+
+    retry_policy {
+      maximum_event_age_in_seconds = 3600
+      maximum_retry_attempts       = 10
+    }
+  }
 }

@@ -34,8 +34,13 @@ variable "athena_workgroup_arn" {
 }
 
 variable "athena_rollup_sql" {
-  description = "Hourly rollup query (Trino) with one positional parameter (?) bound to the arrival hour (yyyy-MM-dd-HH)."
+  description = "The application's hourly rollup SQL (src/main/resources/sql/athena/hourly_rollup.sql): Trino, one substitution '$${arrival_hour}'."
   type        = string
+
+  validation {
+    condition     = length(regexall("'\\$\\{arrival_hour\\}'", var.athena_rollup_sql)) == 1
+    error_message = "The rollup SQL must hold exactly one '$${arrival_hour}' (a quoted literal), bound as Athena's execution parameter."
+  }
 }
 
 variable "curated_bucket_arn" {
@@ -69,8 +74,50 @@ variable "redshift_secret_arn" {
 }
 
 variable "redshift_load_sql" {
-  description = "Redshift statement that loads one hour; named parameters :arrival_hour and :result_location (the rollup CSV)."
+  description = "The application's Redshift load of the rollup's Athena result (src/main/resources/sql/redshift/load/athena_result.sql): statements ending in ';' at a line end, substitutions :result_location and :query_execution_id."
   type        = string
+}
+
+variable "glue_raw_path" {
+  description = "--raw_path of each run (the raw zone), as the sealing route passes it."
+  type        = string
+}
+
+variable "glue_curated_path" {
+  description = "--curated_path of each run (the curated events table location)."
+  type        = string
+}
+
+variable "glue_errors_path" {
+  description = "--errors_path of each run (where the job writes rejected records)."
+  type        = string
+}
+
+variable "glue_summary_prefix" {
+  description = "Prefix of the run summaries; each run gets --summary_path <prefix>/arrival_hour=<hour>.json (a file, as the job requires)."
+  type        = string
+
+  validation {
+    condition     = !endswith(var.glue_summary_prefix, "/")
+    error_message = "glue_summary_prefix must not end in '/': the summary path is <prefix>/arrival_hour=<hour>.json."
+  }
+}
+
+variable "enable_schedule" {
+  description = "Start the machine every hour with EventBridge Scheduler (Lambda mode, where nothing else seals hours)."
+  type        = bool
+  default     = false
+}
+
+variable "schedule_minute" {
+  description = "Minute of every hour at which the schedule starts the machine for the previous hour (the seal delay)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.schedule_minute >= 0 && var.schedule_minute <= 59 && floor(var.schedule_minute) == var.schedule_minute
+    error_message = "schedule_minute must be a whole minute, 0-59."
+  }
 }
 
 variable "notification_topic_arn" {

@@ -1,0 +1,51 @@
+# The state machine definition: state-machine.asl.json.tftpl rendered with the values below. This file uses only var.*
+# and local.arn_prefix, so terraform/test renders it with Terraform itself, offline (test/lib/state-machine.mjs).
+
+locals {
+  # Intrinsic-function string literals ('...') escape \, ', { and } with a backslash (ASL intrinsic functions).
+  intrinsic_escaped_summary_prefix = replace(replace(replace(replace(var.glue_summary_prefix, "\\", "\\\\"), "'", "\\'"), "{", "\\{"), "}", "\\}")
+
+  # The same summary file the application's sealing route names (HourSealer): <prefix>/arrival_hour=<hour>.json.
+  summary_path_expression = "States.Format('${local.intrinsic_escaped_summary_prefix}/arrival_hour={}.json', $.arrival_hour)"
+
+  # The application's rollup SQL, its one substitution ('${arrival_hour}', a quoted literal) made Athena's positional
+  # execution parameter; the state machine binds the hour, quoted, as that parameter.
+  rollup_query = replace(var.athena_rollup_sql, "'$${arrival_hour}'", "?")
+
+  # The Redshift load file as the Data API's statement list: comment lines dropped, split at ";" + line end, whitespace
+  # collapsed (intrinsic literals are one line), escaped, and :result_location / :query_execution_id filled in by
+  # States.Format from the Athena step's result.
+  load_statements = [
+    for s in split(";\n", replace(var.redshift_load_sql, "/(?m)^\\s*--.*$/", "")) :
+    replace(trimspace(s), "/\\s+/", " ") if trimspace(s) != ""
+  ]
+  load_sql_expressions = [
+    for s in local.load_statements :
+    length(regexall(":(result_location|query_execution_id)", s)) == 0
+    ? "'${replace(replace(replace(replace(s, "\\", "\\\\"), "'", "\\'"), "{", "\\{"), "}", "\\}")}'"
+    : format("States.Format('%s', %s)",
+      replace(replace(replace(replace(replace(replace(s, "\\", "\\\\"), "'", "\\'"), "{", "\\{"), "}", "\\}"), ":result_location", "{}"), ":query_execution_id", "{}"),
+    join(", ", [for m in regexall(":(result_location|query_execution_id)", s) : m[0] == "result_location" ? "$.athena.OutputLocation" : "$.athena.QueryExecutionId"]))
+  ]
+  load_sqls_expression = "States.Array(${join(", ", local.load_sql_expressions)})"
+
+  # Rendered from a file so the tests render the same definition (terraform/test/lib/state-machine.mjs).
+  definition = templatefile("${path.module}/state-machine.asl.json.tftpl", {
+    arn_prefix              = local.arn_prefix
+    timeout_seconds         = var.execution_timeout_seconds
+    max_attempts            = var.max_attempts
+    glue_job_name           = var.glue_job_name
+    raw_path                = var.glue_raw_path
+    curated_path            = var.glue_curated_path
+    errors_path             = var.glue_errors_path
+    summary_path_expression = local.summary_path_expression
+    rollup_query            = local.rollup_query
+    athena_workgroup_name   = var.athena_workgroup_name
+    glue_database_name      = var.glue_database_name
+    redshift_workgroup_name = var.redshift_workgroup_name
+    redshift_database_name  = var.redshift_database_name
+    redshift_secret_arn     = var.redshift_secret_arn
+    load_sqls_expression    = local.load_sqls_expression
+    notification_topic_arn  = var.notification_topic_arn
+  })
+}
