@@ -245,7 +245,7 @@ module "orchestration" {
   redshift_secret_arn       = module.redshift.app_secret_arn
   redshift_load_sql         = file("${path.root}/../src/main/resources/sql/redshift/load/athena_result.sql")
   glue_raw_path             = module.catalog.raw_location
-  glue_curated_path         = module.catalog.curated_location
+  glue_curated_path         = trimsuffix(module.catalog.curated_location, "/")
   glue_errors_path          = local.glue_errors_path
   glue_summary_prefix       = local.glue_summary_prefix
   enable_schedule           = var.compute == "lambda"

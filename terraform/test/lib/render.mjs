@@ -4,6 +4,7 @@
 // (resource attributes, data sources) renders as a stable placeholder made of the reference itself, lower-case and
 // dash-separated ("module.lake.bucket_names[\"raw\"]" -> "module-lake-bucket-names-raw"), so an S3 URI built from
 // a bucket name still looks like one.
+import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { exprOf, localsOf, moduleCallsOf, variablesOf } from './hcl.mjs';
@@ -147,6 +148,8 @@ export async function evaluate(tree, mod, expr, depth = 0) {
         return typeof args[0] === 'string' ? path.basename(args[0]) : placeholder(e);
       case 'tostring':
         return args[0];
+      case 'file':
+        return typeof args[0] === 'string' ? fs.readFileSync(path.resolve(mod.dir, args[0]), 'utf8') : placeholder(e);
       default:
         return placeholder(e);
     }

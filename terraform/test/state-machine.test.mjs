@@ -1,0 +1,239 @@
+// Deployment conformance, Step Functions: the hour pipeline Terraform deploys (rendered by Terraform itself from
+// modules/orchestration, lib/state-machine.mjs) is valid Amazon States Language (asl-validator), passes the Glue job every
+// argument it requires as the application's sealing route does, runs the application's own rollup SQL on Athena and
+// loads Redshift with the application's load file (no stored procedure), is started every hour in Lambda mode, and
+// executes (aws-local-stepfunctions) with its Task states STUBBED by local functions, not bound to the stand-ins.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { blocksOf, exprOf, first, loadTree, moduleCallsOf } from './lib/hcl.mjs';
+import { TERRAFORM_DIR } from './lib/context.mjs';
+import { ecsContainer } from './lib/deployment.mjs';
+import { renderDefinition } from './lib/state-machine.mjs';
+
+// aws-local-stepfunctions 3.0.0 (the only release served) declares node >= 22 for Promise.withResolvers alone; the
+// policy tests run on node >= 20, so supply it (the ES2024 definition) when missing.
+Promise.withResolvers ??= function withResolvers() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+
+const validator = createRequire(import.meta.url)('asl-validator');
+const SQL = path.resolve(TERRAFORM_DIR, '..', 'src', 'main', 'resources', 'sql');
+const ROLLUP_SQL = path.join(SQL, 'athena', 'hourly_rollup.sql');
+const LOAD_SQL = path.join(SQL, 'redshift', 'load', 'athena_result.sql');
+const HOUR = '2024-01-15-10';
+
+let tree;
+let rendered;
+let definition;
+let ecs;
+
+before(async () => {
+  tree = await loadTree(TERRAFORM_DIR);
+  rendered = await renderDefinition(TERRAFORM_DIR);
+  definition = rendered.json;
+  ecs = await ecsContainer(tree);
+});
+
+/** Splits an intrinsic function's argument list at top-level commas ('...' literals with \-escapes, nested calls). */
+function intrinsicArgs(text) {
+  const out = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === "'") quoted = false;
+    } else if (ch === "'") quoted = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out;
+}
+
+/** Evaluates the intrinsic functions the definition uses (States.Array, States.Format, literals, $.paths) on input. */
+function intrinsic(expr, input) {
+  const e = expr.trim();
+  if (e.startsWith("'")) return e.slice(1, -1).replace(/\\(.)/g, '$1');
+  if (e.startsWith('$.')) return e.slice(2).split('.').reduce((o, k) => o?.[k], input);
+  const m = /^(States\.\w+)\(([\s\S]*)\)$/.exec(e);
+  assert.ok(m, `not an intrinsic function: ${e.slice(0, 80)}`);
+  const args = intrinsicArgs(m[2]).map((a) => intrinsic(a, input));
+  if (m[1] === 'States.Array') return args;
+  if (m[1] === 'States.Format') {
+    let i = 1;
+    return args[0].replace(/\{\}/g, () => String(args[i++]));
+  }
+  throw new Error(`unexpected ${m[1]}`);
+}
+
+/** Statements of a SQL file as the Data API gets them: comment lines out, split at ';' + line end, one line each. */
+function statementsOf(file) {
+  return fs.readFileSync(file, 'utf8').replace(/^\s*--.*$/gm, '').split(';\n').map((s) => s.trim())
+    .filter((s) => s !== '').map((s) => s.replace(/\s+/g, ' '));
+}
+
+describe('rendered state machine definition', () => {
+  it('is valid Amazon States Language (asl-validator)', () => {
+    const { isValid, errorsText } = validator(structuredClone(definition));
+    assert.ok(isValid, `asl-validator: ${errorsText('\n')}`);
+  });
+
+  it("passes the Glue job every argument its parser requires, the summary path naming a file as the sealing route's does", () => {
+    const args = definition.States.CurateHour.Parameters.Arguments;
+    const env = ecs.environment;
+    const input = { arrival_hour: HOUR };
+    const run = Object.fromEntries(Object.entries(args).map(([k, v]) =>
+      (k.endsWith('.$') ? [k.slice(0, -2), intrinsic(v, input)] : [k, v])));
+    // JobArguments.parse: required, non-blank; --summary_path must not end in '/'
+    for (const key of ['--raw_path', '--arrival_hour', '--curated_path', '--errors_path', '--summary_path']) {
+      assert.ok(typeof run[key] === 'string' && run[key].trim() !== '', `${key} is not passed by the state machine`);
+    }
+    assert.doesNotMatch(run['--summary_path'], /\/$/, '--summary_path ends in /: the job refuses it');
+    assert.equal(run['--arrival_hour'], HOUR);
+    // HourSealer: --summary_path <summary-prefix>/arrival_hour=<hour>.json, the container's paths
+    assert.equal(run['--summary_path'], `${env.TRIBUTARY_GLUE_SUMMARY_PREFIX}/arrival_hour=${HOUR}.json`);
+    assert.equal(run['--curated_path'], env.TRIBUTARY_CURATED_PATH);
+    assert.equal(run['--errors_path'], env.TRIBUTARY_GLUE_ERRORS_PATH);
+    assert.match(run['--raw_path'], /^s3:\/\/[^/]+\/.+/);
+  });
+
+  it("runs the application's own rollup SQL (event-hour, idempotent) with the hour as Athena's execution parameter", () => {
+    const p = definition.States.RollupHour.Parameters;
+    const app = fs.readFileSync(ROLLUP_SQL, 'utf8');
+    assert.equal(p.QueryString, app.replace("'${arrival_hour}'", '?'), 'the Athena query is not hourly_rollup.sql');
+    assert.equal((p.QueryString.match(/\?/g) ?? []).length, 1);
+    // a varchar execution parameter is written as a quoted literal (Athena, "Use execution parameters")
+    assert.deepEqual(intrinsic(p['ExecutionParameters.$'], { arrival_hour: HOUR }), [`'${HOUR}'`]);
+  });
+
+  it("loads Redshift with the application's load file in one Data API transaction, no stored procedure", () => {
+    const load = definition.States.LoadRedshift;
+    assert.match(load.Resource, /:states:::aws-sdk:redshiftdata:batchExecuteStatement$/);
+    const athena = { OutputLocation: 's3://results/q-1.csv', QueryExecutionId: 'q-1' };
+    const sqls = intrinsic(load.Parameters['Sqls.$'], { arrival_hour: HOUR, athena });
+    const expected = statementsOf(LOAD_SQL).map((s) => s.replaceAll(':result_location', athena.OutputLocation)
+      .replaceAll(':query_execution_id', athena.QueryExecutionId));
+    assert.deepEqual(sqls, expected);
+    assert.ok(sqls.some((s) => s.startsWith(`COPY stage_athena_result FROM '${athena.OutputLocation}'`)));
+    for (const s of sqls) assert.doesNotMatch(s, /^CALL\b/i);
+  });
+});
+
+describe('hourly start (Lambda mode)', () => {
+  const orchestration = () => tree.modules.find((m) => m.dir === path.join(TERRAFORM_DIR, 'modules', 'orchestration'));
+
+  it('an EventBridge Scheduler schedule starts the state machine every hour with a role that may start it', () => {
+    const mod = orchestration();
+    const [schedule] = blocksOf(mod, 'aws_scheduler_schedule');
+    assert.ok(schedule, 'no aws_scheduler_schedule in modules/orchestration');
+    assert.match(schedule.body.schedule_expression, /^cron\(\$\{var\.schedule_minute\} \* \* \* \? \*\)$/);
+    const target = first(schedule.body.target);
+    assert.equal(exprOf(target.arn), 'aws_sfn_state_machine.this.arn');
+    assert.equal(exprOf(target.role_arn), 'aws_iam_role.scheduler[0].arn');
+    assert.match(exprOf(target.input), /scheduled_time\s*=\s*"<aws\.scheduler\.scheduled-time>"/);
+    const policy = blocksOf(mod, 'aws_iam_policy_document', 'data').find((b) => b.name === 'scheduler');
+    const stmt = first(policy.body.statement);
+    assert.deepEqual(stmt.actions, ['states:StartExecution']);
+    assert.deepEqual(stmt.resources, ['${aws_sfn_state_machine.this.arn}']);
+    const assume = blocksOf(mod, 'aws_iam_policy_document', 'data').find((b) => b.name === 'scheduler_assume');
+    assert.deepEqual(first(first(assume.body.statement).principals).identifiers, ['scheduler.amazonaws.com']);
+  });
+
+  it('the root module enables the schedule exactly in Lambda mode', () => {
+    const root = tree.modules.find((m) => m.dir === TERRAFORM_DIR);
+    const call = moduleCallsOf(root).find((c) => c.name === 'orchestration');
+    assert.equal(exprOf(call.body.enable_schedule), 'var.compute == "lambda"');
+  });
+});
+
+describe('execution (aws-local-stepfunctions; Tasks stubbed by local functions, not the stand-ins)', () => {
+  function stubs(calls, { glueState = 'SUCCEEDED', loadStatus = 'FINISHED' } = {}) {
+    const record = (name, result) => (input) => {
+      calls.push({ state: name, input });
+      if (typeof result === 'function') return result(input);
+      return result;
+    };
+    return {
+      CurateHour: record('CurateHour', () => {
+        if (glueState !== 'SUCCEEDED') {
+          const err = new Error(`Glue run jr_1 ended ${glueState}`);
+          err.name = 'States.TaskFailed';
+          throw err;
+        }
+        return { Id: 'jr_1', JobRunState: glueState };
+      }),
+      RollupHour: record('RollupHour', {
+        QueryExecution: { QueryExecutionId: 'q-1', ResultConfiguration: { OutputLocation: 's3://results/q-1.csv' } },
+      }),
+      LoadRedshift: record('LoadRedshift', { Id: 'stmt-1' }),
+      DescribeLoad: record('DescribeLoad', { Id: 'stmt-1', Status: loadStatus }),
+      NotifyFailure: record('NotifyFailure', { MessageId: 'm-1' }),
+    };
+  }
+  const noWaits = { WaitForLoad: 0 };
+  const noRetryWaits = { CurateHour: 0, RollupHour: 0, LoadRedshift: 0, DescribeLoad: 0 };
+
+  /** The rendered definition, minus the JSONata state the interpreter does not implement (validated above). */
+  function machine() {
+    const d = structuredClone(definition);
+    assert.equal(d.States.PreviousHour.QueryLanguage, 'JSONata');
+    delete d.States.PreviousHour;
+    d.States.ChooseHour.Default = 'CurateHour';
+    return new StateMachine(d, { validationOptions: { checkArn: true, checkPaths: true } });
+  }
+
+  it('takes one hour through Glue, the Athena rollup and the Redshift load with the arguments the job needs', async () => {
+    const calls = [];
+    const exec = machine().run({ arrival_hour: HOUR }, {
+      overrides: { taskResourceLocalHandlers: stubs(calls), waitTimeOverrides: noWaits, retryIntervalOverrides: noRetryWaits },
+    });
+    const out = await exec.result;
+    assert.deepEqual(calls.map((c) => c.state), ['CurateHour', 'RollupHour', 'LoadRedshift', 'DescribeLoad']);
+    const glue = calls[0].input;
+    assert.equal(glue.Arguments['--arrival_hour'], HOUR);
+    assert.equal(glue.Arguments['--summary_path'], `${ecs.environment.TRIBUTARY_GLUE_SUMMARY_PREFIX}/arrival_hour=${HOUR}.json`);
+    assert.deepEqual(calls[1].input.ExecutionParameters, [`'${HOUR}'`]);
+    assert.equal(calls[1].input.QueryString, fs.readFileSync(ROLLUP_SQL, 'utf8').replace("'${arrival_hour}'", '?'));
+    const sqls = calls[2].input.Sqls;
+    assert.ok(sqls.includes("COPY stage_athena_result FROM 's3://results/q-1.csv' IAM_ROLE default FORMAT AS CSV IGNOREHEADER 1 EMPTYASNULL"));
+    assert.equal(sqls.length, statementsOf(LOAD_SQL).length);
+    assert.equal(out.load.Status, 'FINISHED');
+  });
+
+  it('a Glue run that keeps failing is retried as designed, then notifies and fails the execution', async () => {
+    const calls = [];
+    const exec = machine().run({ arrival_hour: HOUR }, {
+      overrides: { taskResourceLocalHandlers: stubs(calls, { glueState: 'FAILED' }), waitTimeOverrides: noWaits, retryIntervalOverrides: noRetryWaits },
+    });
+    await assert.rejects(exec.result, (e) => e.name === 'ExecutionError' && /See the SNS notification/.test(e.message));
+    const attempts = definition.States.CurateHour.Retry[0].MaxAttempts;
+    assert.deepEqual(calls.map((c) => c.state), [...Array(attempts + 1).fill('CurateHour'), 'NotifyFailure']);
+    assert.match(calls.at(-1).input.Message, /Glue run jr_1 ended FAILED/);
+  });
+
+  it('a Redshift load the Data API reports FAILED notifies and fails the execution', async () => {
+    const calls = [];
+    const exec = machine().run({ arrival_hour: HOUR }, {
+      overrides: { taskResourceLocalHandlers: stubs(calls, { loadStatus: 'FAILED' }), waitTimeOverrides: noWaits, retryIntervalOverrides: noRetryWaits },
+    });
+    await assert.rejects(exec.result, (e) => e.name === 'ExecutionError' && /See the SNS notification/.test(e.message));
+    assert.deepEqual(calls.map((c) => c.state), ['CurateHour', 'RollupHour', 'LoadRedshift', 'DescribeLoad', 'NotifyFailure']);
+  });
+});
