@@ -329,8 +329,8 @@
       label: 'records/s', data: state.rateHistory.map(([, v]) => v), borderColor: PALETTE[0], backgroundColor: PALETTE[0], pointRadius: 0, borderWidth: 2,
     }]);
     chart('lag', 'bar', { indexAxis: 'y', plugins: { legend: { display: false } } });
-    show('lag', p.shards.map((s) => s.shard.replace(/^shardId-0*/, 'shard ')), [{
-      label: 'ms behind', data: p.shards.map((s) => s.behind_ms || 0), backgroundColor: PALETTE[1],
+    show('lag', p.shards.map((s) => (/^shardId-\d+$/.test(s.shard) ? `shard ${Number(s.shard.slice(8))}` : s.shard)), [{
+      label: 's behind', data: p.shards.map((s) => Math.round((s.behind_ms || 0) / 100) / 10), backgroundColor: PALETTE[1],
     }]);
     const tbody = $('#errors-table tbody');
     const reasons = Object.entries(p.errors_by_reason);

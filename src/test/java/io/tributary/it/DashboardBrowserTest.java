@@ -255,8 +255,10 @@ class DashboardBrowserTest {
     private Path screenshot(String name) throws IOException {
         Path file = SCREENSHOTS.resolve(name + ".png");
         // the whole page, not only the viewport: grow the window to the document's height first
-        long height = ((Number) js("return document.documentElement.scrollHeight")).longValue();
-        browser.manage().window().setSize(new Dimension(1440, (int) Math.min(4000, Math.max(900, height))));
+        for (int i = 0; i < 2; i++) {
+            long height = ((Number) js("return document.documentElement.scrollHeight")).longValue();
+            browser.manage().window().setSize(new Dimension(1440, (int) Math.min(4000, Math.max(900, height + 150))));
+        }
         Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
         return file;
     }
