@@ -125,6 +125,9 @@ class DashboardBrowserTest {
         given().header("X-Api-Key", KEY).when().get("/api/dashboard/pipeline").then().statusCode(200)
                 .body("records.received", greaterThanOrEqualTo(0)).body("written", org.hamcrest.Matchers.notNullValue());
         given().when().get("/dashboard/").then().statusCode(200).body(containsString("chart.umd.min.js"));
+        given().redirects().follow(false).when().get("/dashboard").then().statusCode(302).header("Location", "/dashboard/");
+        given().when().get("/dashboard/vendor/chart.js-4.6.2/chart.umd.min.js").then().statusCode(200)
+                .body(containsString("Chart.js v4.6.2"));
     }
 
     @Test
