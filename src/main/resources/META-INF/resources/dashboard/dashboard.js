@@ -143,11 +143,19 @@
     }
   }
 
+  /** Every minute (or hour) from the first to the last with data, so a quiet stretch shows as a gap, not as nothing. */
+  function timeAxis(sorted, step) {
+    if (sorted.length < 2 || (sorted[sorted.length - 1] - sorted[0]) / step > 2000) return sorted;
+    const axis = [];
+    for (let t = sorted[0]; t <= sorted[sorted.length - 1]; t += step) axis.push(t);
+    return axis;
+  }
+
   const minuteLabel = (iso) => iso.slice(11, 16);            // HH:mm (UTC)
   const hourLabel = (iso) => `${iso.slice(5, 10)} ${iso.slice(11, 13)}h`;
 
   /** Sums visual.y over rows grouped by x (and series/split): the aggregation QuickSight applies by default. */
-  function group(dataset, visual) {
+  function group(dataset, visual, isTime) {
     const cols = dataset.columns.map((c) => c.name);
     const ix = cols.indexOf(visual.x);
     const iy = cols.indexOf(visual.y);
@@ -156,7 +164,7 @@
     const sums = new Map();     // seriesKey -> Map(x -> sum)
     const xs = new Set();
     for (const row of dataset.rows) {
-      const x = row[ix];
+      const x = isTime ? Date.parse(row[ix]) : row[ix];
       const series = is >= 0 ? String(row[is]) : visual.y;
       const split = isplit >= 0 ? row[isplit] : null;
       const key = JSON.stringify([series, split]);
@@ -173,9 +181,9 @@
   function renderVisual(visual) {
     const dataset = state.rows[visual.dataset];
     if (!dataset) return;
-    const { sums, xs } = group(dataset, visual);
     const column = dataset.columns.find((c) => c.name === visual.x);
-    const isTime = column && column.type === 'DATETIME';
+    const isTime = !!column && column.type === 'DATETIME';
+    const { sums, xs } = group(dataset, visual, isTime);
     const keys = [...sums.keys()].sort();
 
     if (visual.kind === 'pie') {
@@ -204,8 +212,9 @@
       }));
       return;
     }
-    const times = [...xs].sort();
-    const labelOf = visual.dataset === 'minute_counts' ? minuteLabel : hourLabel;
+    const step = visual.dataset === 'minute_counts' ? 60e3 : 3600e3;
+    const times = timeAxis([...xs].sort((a, b) => a - b), step);
+    const labelOf = (t) => (step === 60e3 ? minuteLabel : hourLabel)(new Date(t).toISOString());
     chart(visual.id, visual.kind === 'bar' ? 'bar' : 'line', { stacked: visual.kind === 'bar' });
     show(visual.id, times.map(labelOf), keys.map((key) => {
       const [series, split] = JSON.parse(key);

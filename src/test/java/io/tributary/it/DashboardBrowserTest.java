@@ -47,6 +47,7 @@ import io.tributary.local.KinesisStandInResource;
 import io.tributary.local.RedshiftStandInResource;
 import io.tributary.local.S3StandInResource;
 import io.tributary.warehouse.HourlyRollup;
+import io.tributary.warehouse.MinuteCount;
 import io.tributary.warehouse.RedshiftWarehouse;
 import io.tributary.warehouse.TopCategory;
 
@@ -133,7 +134,7 @@ class DashboardBrowserTest {
     @Test
     void chartsDrawSentEventsAndUpdateWithoutReload() throws Exception {
         String type = "dash_" + UUID.randomUUID().toString().substring(0, 8);
-        seedRolledUpHour(type);
+        long rolledUp = seedRolledUpHour(type);
 
         browser.get(page.toString());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
@@ -144,19 +145,21 @@ class DashboardBrowserTest {
 
         // the hourly charts draw the rolled-up hour; the page says the ops API is missing until it is deployed
         Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
-                .until(() -> seriesTotal("hourly_events", type) == 30);
-        assertTrue(canvasTotal("device_mix") >= 30, "device mix drawn");
-        assertTrue(canvasTotal("country_mix") >= 30, "country mix drawn");
-        assertTrue(canvasTotal("top_categories") >= 30, "top categories drawn");
-        assertTrue(canvasTotal("hourly_distinct_users") >= 12, "distinct users drawn");
+                .until(() -> seriesTotal("hourly_events", type) == rolledUp);
+        assertEquals(20, seriesTotal("hourly_events", type + "_buy"));
+        assertEquals(rolledUp, seriesTotal("events_per_minute", type + " (final)"), "the rolled-up minutes are drawn as final");
+        assertTrue(canvasTotal("device_mix") >= 260, "device mix drawn");
+        assertTrue(canvasTotal("country_mix") >= 260, "country mix drawn");
+        assertTrue(canvasTotal("top_categories") >= 260, "top categories drawn");
+        assertTrue(canvasTotal("hourly_distinct_users") >= 100, "distinct users drawn");
 
         long firstBatch = post(type, 25);
         Awaitility.await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> seriesTotal("events_per_minute", type) >= firstBatch);
-        assertEquals(firstBatch, seriesTotal("events_per_minute", type), "every sent event counted once");
-        assertTrue((Boolean) js("return document.querySelector('#chart-events_per_minute') instanceof HTMLCanvasElement"
-                + " && Chart.getChart('chart-events_per_minute').data.datasets.some(d => d.label === arguments[0] + ' (provisional)')", type),
-                "the real-time minutes are drawn as provisional");
+                .until(() -> seriesTotal("events_per_minute", type + " (provisional)") >= firstBatch);
+        assertEquals(firstBatch, seriesTotal("events_per_minute", type + " (provisional)"),
+                "every sent event counted once, drawn as provisional (real-time)");
+        assertEquals(Boolean.TRUE, js("return Chart.getChart('chart-events_per_minute').data.datasets"
+                + ".find(d => d.label === arguments[0] + ' (provisional)').borderDash.length > 0", type), "provisional is dashed");
         long received = pipelineFigure("fig-received");
         assertTrue(received >= firstBatch, "pipeline panel counts the records read: " + received);
         screenshot("dashboard-first-events");
@@ -165,7 +168,7 @@ class DashboardBrowserTest {
         Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
                 .until(() -> pipelineFigure("fig-received") >= received + secondBatch);
         Awaitility.await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> seriesTotal("events_per_minute", type) == firstBatch + secondBatch);
+                .until(() -> seriesTotal("events_per_minute", type + " (provisional)") == firstBatch + secondBatch);
         assertEquals(Boolean.TRUE, js("return window.__loadedOnce === true"), "updated in place, not reloaded");
         assertTrue(((Number) js("return Chart.getChart('chart-lag').data.labels.length")).intValue() >= 1, "per-shard lag drawn");
 
@@ -206,14 +209,35 @@ class DashboardBrowserTest {
         assertTrue(firstChart > 0 && firstChart < 10_000, "first chart within 10 s: " + firstChart);
     }
 
-    private void seedRolledUpHour(String type) throws Exception {
-        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(5, ChronoUnit.HOURS);
+    /**
+     * Two hours ago, rolled up: hourly rows, top categories and final minutes of two event types, loaded with the rollup's
+     * own MERGE (no Glue run needed). Returns the events of {@code type} in that hour.
+     */
+    private long seedRolledUpHour(String type) throws Exception {
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS);
+        String buy = type + "_buy";
+        List<MinuteCount> minutes = new ArrayList<>();
+        long total = 0;
+        for (int m = 0; m < 60; m++) {
+            int n = 2 + (m * 7) % 5;
+            total += n;
+            minutes.add(new MinuteCount(hour.plus(m, ChronoUnit.MINUTES), type, "DE", "mobile", n));
+            if (m % 3 == 0) {
+                minutes.add(new MinuteCount(hour.plus(m, ChronoUnit.MINUTES), buy, "DE", "desktop", 1));
+            }
+        }
+        assertEquals(240, total);
         List<HourlyRollup> rows = List.of(
-                new HourlyRollup(hour, type, "DE", "mobile", 12, 5, 6, "books"),
-                new HourlyRollup(hour, type, "FR", "desktop", 10, 4, 4, "music"),
-                new HourlyRollup(hour, type, "US", "tablet", 8, 3, 3, "books"));
-        List<TopCategory> top = List.of(new TopCategory(hour, type, "books", 1, 20, 8), new TopCategory(hour, type, "music", 2, 10, 4));
-        warehouse.mergeHour(hour, rows, top, true, "dashboard-test");
+                new HourlyRollup(hour, type, "DE", "mobile", 120, 40, 45, "books"),
+                new HourlyRollup(hour, type, "FR", "desktop", 70, 25, 27, "music"),
+                new HourlyRollup(hour, type, "US", "tablet", 50, 20, 21, "books"),
+                new HourlyRollup(hour, buy, "DE", "desktop", 12, 9, 9, "books"),
+                new HourlyRollup(hour, buy, "GB", "mobile", 8, 6, 6, "garden"));
+        List<TopCategory> top = List.of(new TopCategory(hour, type, "books", 1, 140, 50), new TopCategory(hour, type, "music", 2, 60, 20),
+                new TopCategory(hour, type, "toys", 3, 40, 15), new TopCategory(hour, buy, "books", 1, 12, 9),
+                new TopCategory(hour, buy, "garden", 2, 8, 6));
+        warehouse.mergeHour(hour, rows, top, minutes, true, "dashboard-test");
+        return total;
     }
 
     private static long post(String type, int n) {
@@ -229,11 +253,11 @@ class DashboardBrowserTest {
         return n;
     }
 
-    /** The sum of a chart's data over the series of one event type (final and provisional). */
-    private long seriesTotal(String visual, String type) {
+    /** The sum of a chart's data in the series with this legend label, as the page drew it. */
+    private long seriesTotal(String visual, String label) {
         Object v = js("const c = Chart.getChart('chart-' + arguments[0]); if (!c) return 0;"
-                + "return c.data.datasets.filter(d => d.label === arguments[1] || d.label.startsWith(arguments[1] + ' ('))"
-                + ".reduce((n, d) => n + d.data.reduce((m, x) => m + (x || 0), 0), 0);", visual, type);
+                + "return c.data.datasets.filter(d => d.label === arguments[1])"
+                + ".reduce((n, d) => n + d.data.reduce((m, x) => m + (x || 0), 0), 0);", visual, label);
         return ((Number) v).longValue();
     }
 
