@@ -26,6 +26,7 @@ import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -183,6 +184,28 @@ class DashboardBrowserTest {
         Files.copy(shot, README_SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
 
         figures();
+    }
+
+    /**
+     * With the lake operations API deployed, the Re-curate button of an hour posts to it and the page shows its answer
+     * (accepted, or refused with the API's reason, e.g. a run in flight). Skipped while that API is not in the build.
+     */
+    @Test
+    void theReCurateButtonCallsTheOperationsApi() {
+        Assumptions.assumeTrue(opsApiDeployed(), "the lake operations API (/api/hours) is not in this build");
+        post("dash_ops", 10);
+        browser.get(page.toString());
+        if (!browser.findElements(By.id("key-input")).isEmpty() && browser.findElement(By.id("key-input")).isDisplayed()) {
+            browser.findElement(By.id("key-input")).sendKeys(KEY);
+            browser.findElement(By.id("key-submit")).click();
+        }
+        WebElement button = new WebDriverWait(browser, Duration.ofSeconds(60)).pollingEvery(Duration.ofSeconds(1))
+                .until(ExpectedConditions.elementToBeClickable(By.cssSelector("#hours-table button[data-action=recurate]")));
+        String hour = button.getAttribute("data-hour");
+        button.click();
+        WebElement result = new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("ops-result")));
+        assertTrue(result.getText().startsWith("Re-curate") && result.getText().contains(hour), "the API's answer is shown: " + result.getText());
     }
 
     /** A fresh load with data present: time to the first chart with data, and the bytes the page loads. */
