@@ -34,6 +34,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
+import io.quarkus.runtime.Startup;
 import io.tributary.config.TributaryConfig;
 
 /**
@@ -41,6 +42,7 @@ import io.tributary.config.TributaryConfig;
  * window, and the pipeline's own figures from the metrics registry. Every failure is a JSON message that says what to do.
  */
 @ApplicationScoped
+@Startup // read and check the definition at start: a bad edit fails the start, not the first page view
 @Named("dashboard")
 public class Dashboard {
 

@@ -137,11 +137,7 @@ class DashboardBrowserTest {
         String type = "dash_" + UUID.randomUUID().toString().substring(0, 8);
         long rolledUp = seedRolledUpHour(type);
 
-        browser.get(page.toString());
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        WebElement keyInput = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("key-input")));
-        keyInput.sendKeys(KEY);
-        browser.findElement(By.id("key-submit")).click();
+        openWithKey();
         js("window.__loadedOnce = true; return true;");
 
         // the hourly charts draw the rolled-up hour; the page says the ops API is missing until it is deployed
@@ -186,6 +182,23 @@ class DashboardBrowserTest {
         figures();
     }
 
+    @Test
+    void aRefusedKeyIsAskedForAgainWithTheReason() {
+        browser.get(page.toString());
+        js("sessionStorage.clear(); return true;");
+        browser.navigate().refresh();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("key-input"))).sendKeys("not-the-key");
+        browser.findElement(By.id("key-submit")).click();
+        WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("key-error")));
+        assertTrue(error.getText().contains("refused (401)"), error.getText());
+        assertEquals(null, js("return sessionStorage.getItem('tributary.apiKey')"), "a refused key is not kept");
+        browser.findElement(By.id("key-input")).sendKeys(KEY);
+        browser.findElement(By.id("key-submit")).click();
+        wait.until(d -> js("return sessionStorage.getItem('tributary.apiKey')") != null
+                && !browser.findElement(By.id("key-dialog")).isDisplayed());
+    }
+
     /**
      * With the lake operations API deployed, the Re-curate button of an hour posts to it and the page shows its answer
      * (accepted, or refused with the API's reason, e.g. a run in flight). Skipped while that API is not in the build.
@@ -194,11 +207,7 @@ class DashboardBrowserTest {
     void theReCurateButtonCallsTheOperationsApi() {
         Assumptions.assumeTrue(opsApiDeployed(), "the lake operations API (/api/hours) is not in this build");
         post("dash_ops", 10);
-        browser.get(page.toString());
-        if (!browser.findElements(By.id("key-input")).isEmpty() && browser.findElement(By.id("key-input")).isDisplayed()) {
-            browser.findElement(By.id("key-input")).sendKeys(KEY);
-            browser.findElement(By.id("key-submit")).click();
-        }
+        openWithKey();
         WebElement button = new WebDriverWait(browser, Duration.ofSeconds(60)).pollingEvery(Duration.ofSeconds(1))
                 .until(ExpectedConditions.elementToBeClickable(By.cssSelector("#hours-table button[data-action=recurate]")));
         String hour = button.getAttribute("data-hour");
@@ -261,6 +270,15 @@ class DashboardBrowserTest {
                 new TopCategory(hour, buy, "garden", 2, 8, 6));
         warehouse.mergeHour(hour, rows, top, minutes, true, "dashboard-test");
         return total;
+    }
+
+    /** Opens the page in a tab with no key stored (tests share the browser) and answers its key prompt. */
+    private void openWithKey() {
+        browser.get(page.toString());
+        js("sessionStorage.clear(); return true;");
+        browser.navigate().refresh();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(By.id("key-input"))).sendKeys(KEY);
+        browser.findElement(By.id("key-submit")).click();
     }
 
     private static long post(String type, int n) {
