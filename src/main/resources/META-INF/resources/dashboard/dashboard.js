@@ -473,6 +473,7 @@
       const caption = document.getElementById(`title-${v.id}`);
       if (caption) caption.textContent = v.title;
     }
+    document.querySelectorAll('#minutes, #hourly').forEach((el) => el.classList.toggle('off', !state.definition.redshift_enabled));
     if (!state.definition.redshift_enabled) {
       for (const id of ['minute_counts', 'hourly_rollup']) {
         message(id, 'error', 'Redshift is off: set <code>tributary.redshift.enabled=true</code> (<code>TRIBUTARY_REDSHIFT_ENABLED=true</code>) '

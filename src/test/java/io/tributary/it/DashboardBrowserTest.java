@@ -35,8 +35,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -44,6 +42,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tributary.local.AthenaStandInResource;
+import io.tributary.local.HeadlessChromium;
 import io.tributary.local.KinesisStandInResource;
 import io.tributary.local.RedshiftStandInResource;
 import io.tributary.local.S3StandInResource;
@@ -65,14 +64,12 @@ import io.tributary.warehouse.TopCategory;
 @QuarkusTestResource(AthenaStandInResource.class)
 class DashboardBrowserTest {
 
-    static final Path CHROMIUM = Path.of(System.getProperty("tributary.test.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("tributary.test.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final Path README_SCREENSHOT = Path.of("docs", "images", "dashboard.png");
     static final String KEY = "test-key";
 
+    static HeadlessChromium chromium;
     static ChromeDriver browser;
-    static Path profile;
 
     @TestHTTPResource("/dashboard/")
     URL page;
@@ -82,32 +79,15 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "the browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
-                        + "): bin/test installs them, or apt-get install -y chromium chromium-driver");
-        profile = Files.createTempDirectory("tributary-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // the flags that keep Chromium off the network here (it has none) and out of first-run work
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1440,1500");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1440, 1500));
+        chromium = HeadlessChromium.start();
+        browser = chromium.driver();
         Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
