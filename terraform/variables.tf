@@ -423,7 +423,7 @@ variable "iterator_age_alarm_threshold_ms" {
 }
 
 variable "raw_freshness_alarm_threshold_seconds" {
-  description = "Seconds since the last raw-zone flush above which the alarm fires."
+  description = "Window of the raw-zone stall alarm in seconds (rounded up to 5-minute periods): records received and nothing written to the lake for this long."
   type        = number
   default     = 900
 }

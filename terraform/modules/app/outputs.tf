@@ -19,7 +19,7 @@ output "api_key_secret_arn" {
 # maps to a property and that each mode gets what it requires. Prefixes are passed without the trailing slash, as the
 # application's defaults are written.
 output "environment" {
-  description = "Environment variables (no secrets) of every mode: the stream and the raw and errors zones. The Lambda function gets exactly these."
+  description = "Environment variables (no secrets) of every mode: the stream, the raw and errors zones and the namespace of the EMF metrics the alarms watch. The Lambda function gets exactly these."
   value = {
     TRIBUTARY_STREAM             = var.stream_name
     TRIBUTARY_RAW_BUCKET         = var.bucket_names["raw"]
@@ -27,6 +27,7 @@ output "environment" {
     TRIBUTARY_LAKE_RAW_PREFIX    = trimsuffix(var.raw_prefix, "/")
     TRIBUTARY_LAKE_ERRORS_PREFIX = trimsuffix(var.errors_prefix, "/")
     TRIBUTARY_CHECKPOINT_PREFIX  = trimsuffix(var.checkpoint_prefix, "/")
+    TRIBUTARY_METRICS_NAMESPACE  = var.metrics_namespace
   }
 }
 
@@ -41,6 +42,7 @@ output "container_environment" {
     TRIBUTARY_LAKE_RAW_PREFIX    = trimsuffix(var.raw_prefix, "/")
     TRIBUTARY_LAKE_ERRORS_PREFIX = trimsuffix(var.errors_prefix, "/")
     TRIBUTARY_CHECKPOINT_PREFIX  = trimsuffix(var.checkpoint_prefix, "/")
+    TRIBUTARY_METRICS_NAMESPACE  = var.metrics_namespace
     }, {
     TRIBUTARY_GLUE_ENABLED           = "true"
     TRIBUTARY_GLUE_JOB               = var.glue_job_name

@@ -83,6 +83,23 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+  # EventBridge publishes failed Glue runs to the encrypted alarm topic (monitoring module).
+  statement {
+    sid     = "EventBridgePublishToEncryptedTopic"
+    actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    # policy-allow-star-resource: in a key policy "*" means this key
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
   # CloudWatch Logs encrypts the platform's log groups.
   statement {
     sid = "CloudWatchLogsEncryptLogGroups"

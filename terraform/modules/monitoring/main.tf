@@ -1,17 +1,24 @@
-# Alarms to one SNS topic, and one dashboard. The raw-zone freshness and Redshift load metrics are custom metrics the
-# application publishes (namespace var.metrics_namespace); a silent application counts as stale, not as healthy.
+# Alarms to one SNS topic, and one dashboard. Every alarm watches a metric something publishes: AWS's own (AWS/*, and
+# Glue's job metrics in "Glue"), or one the application emits as Embedded Metric Format log lines in var.metrics_namespace,
+# listed in src/main/resources/metrics/emf-metrics.json with its dimensions (terraform/test/alarms.test.mjs checks both).
+# The application emits its counts every interval, zeros included, so "no data" means "not running or no traffic here",
+# never "broken": a dead consumer with traffic shows in the Kinesis iterator age, which AWS always publishes.
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  region         = data.aws_region.current.name
-  ns             = var.metrics_namespace
-  lambda         = var.compute == "lambda"
-  sfn            = var.enable_state_machine_alarm
-  actions        = [aws_sns_topic.alarms.arn]
-  stream_d       = { StreamName = var.stream_name }
-  on_failure_sqs = var.lambda_on_failure_destination == "sqs"
+  region   = data.aws_region.current.name
+  ns       = var.metrics_namespace
+  lambda   = var.compute == "lambda"
+  sfn      = var.enable_state_machine_alarm
+  actions  = [aws_sns_topic.alarms.arn]
+  stream_d = { StreamName = var.stream_name }
+  # the application's EMF dimensions (emf-metrics.json): StreamName = TRIBUTARY_STREAM, JobName = TRIBUTARY_GLUE_JOB
+  app_stream_d = { StreamName = var.stream_name }
+  # periods of 5 minutes that make up the raw-zone stall window
+  raw_stall_periods = max(1, ceil(var.raw_freshness_threshold_seconds / 300))
+  on_failure_sqs    = var.lambda_on_failure_destination == "sqs"
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -33,6 +40,21 @@ data "aws_iam_policy_document" "alarms_topic" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
+  statement {
+    sid       = "EventBridgeGlueFailuresPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.glue_job_failed.arn]
     }
   }
 }
@@ -134,26 +156,69 @@ resource "aws_cloudwatch_metric_alarm" "lambda_skipped_ranges" {
 
 # --- Lake and warehouse -------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_metric_alarm" "raw_freshness" {
-  alarm_name          = "${var.name_prefix}-raw-zone-freshness"
-  alarm_description   = "No raw-zone flush for ${var.raw_freshness_threshold_seconds} s (or the application stopped reporting)."
-  namespace           = local.ns
-  metric_name         = "RawZoneLastFlushAgeSeconds"
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  threshold           = var.raw_freshness_threshold_seconds
+# Records arrive but nothing reaches the lake (raw or errors zone) for the whole window: S3 writes failing, a stuck batch.
+# Both counts come in the same EMF line, so either both are there or neither. No data (no traffic in Lambda mode, no
+# application) is notBreaching: an idle stream is not stale, and an application that died while records arrive is the
+# iterator-age alarm's case. The window must be longer than tributary.batch.max-age (60 s by default).
+resource "aws_cloudwatch_metric_alarm" "raw_zone_stalled" {
+  alarm_name          = "${var.name_prefix}-raw-zone-stalled"
+  alarm_description   = "Records were received but no object was written to the raw or errors zone for ${local.raw_stall_periods * 5} minutes (application EMF metrics RecordsReceived, RawZoneFlushes, ErrorsZoneFlushes)."
+  evaluation_periods  = local.raw_stall_periods
+  datapoints_to_alarm = local.raw_stall_periods
+  threshold           = 0
   comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "breaching"
+  treat_missing_data  = "notBreaching"
   alarm_actions       = local.actions
   ok_actions          = local.actions
   tags                = var.tags
+
+  metric_query {
+    id          = "stalled"
+    expression  = "IF(received > 0 AND raw + errors == 0, 1, 0)"
+    label       = "received but nothing written"
+    return_data = true
+  }
+
+  metric_query {
+    id = "received"
+    metric {
+      namespace   = local.ns
+      metric_name = "RecordsReceived"
+      dimensions  = local.app_stream_d
+      period      = 300
+      stat        = "Sum"
+    }
+  }
+
+  metric_query {
+    id = "raw"
+    metric {
+      namespace   = local.ns
+      metric_name = "RawZoneFlushes"
+      dimensions  = local.app_stream_d
+      period      = 300
+      stat        = "Sum"
+    }
+  }
+
+  metric_query {
+    id = "errors"
+    metric {
+      namespace   = local.ns
+      metric_name = "ErrorsZoneFlushes"
+      dimensions  = local.app_stream_d
+      period      = 300
+      stat        = "Sum"
+    }
+  }
 }
 
+# Emitted by hour sealing (container mode) when a run ends FAILED, STOPPED, TIMEOUT or ERROR or is lost. Zeros every
+# interval while sealing runs; no data where nothing seals (Lambda mode): notBreaching. Runs started by anything else
+# (the state machine, the console) are reported by the Glue job state change rule below.
 resource "aws_cloudwatch_metric_alarm" "glue_job_failures" {
   alarm_name          = "${var.name_prefix}-glue-job-failures"
-  alarm_description   = "A Glue curation run ended FAILED, TIMEOUT or ERROR after the application's retries (custom metric)."
+  alarm_description   = "A Glue curation run started by hour sealing ended FAILED, STOPPED, TIMEOUT or ERROR (application EMF metric GlueJobRunFailures)."
   namespace           = local.ns
   metric_name         = "GlueJobRunFailures"
   dimensions          = { JobName = var.glue_job_name }
@@ -166,6 +231,38 @@ resource "aws_cloudwatch_metric_alarm" "glue_job_failures" {
   alarm_actions       = local.actions
   ok_actions          = local.actions
   tags                = var.tags
+}
+
+# Glue publishes a "Glue Job State Change" event to EventBridge for every run that ends; whoever started it, a failed
+# run of the curation job is sent to the alarm topic with its run id and message.
+resource "aws_cloudwatch_event_rule" "glue_job_failed" {
+  name        = "${var.name_prefix}-glue-job-failed"
+  description = "A run of the curation Glue job ended FAILED, TIMEOUT or ERROR."
+  event_pattern = jsonencode({
+    source      = ["aws.glue"]
+    detail-type = ["Glue Job State Change"]
+    detail = {
+      jobName = [var.glue_job_name]
+      state   = ["FAILED", "TIMEOUT", "ERROR"]
+    }
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "glue_job_failed" {
+  rule      = aws_cloudwatch_event_rule.glue_job_failed.name
+  target_id = "alarm-topic"
+  arn       = aws_sns_topic.alarms.arn
+
+  input_transformer {
+    input_paths = {
+      job     = "$.detail.jobName"
+      run     = "$.detail.jobRunId"
+      state   = "$.detail.state"
+      message = "$.detail.message"
+    }
+    input_template = "\"Glue job <job> run <run> ended <state>: <message>\""
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "glue_failed_tasks" {
@@ -186,9 +283,10 @@ resource "aws_cloudwatch_metric_alarm" "glue_failed_tasks" {
 
 resource "aws_cloudwatch_metric_alarm" "redshift_load_failures" {
   alarm_name          = "${var.name_prefix}-redshift-load-failures"
-  alarm_description   = "A Redshift MERGE (minute or hourly aggregates) failed (custom metric)."
+  alarm_description   = "A Redshift MERGE (minute windows or an hourly rollup) failed (application EMF metric RedshiftLoadFailures; container mode, no data elsewhere)."
   namespace           = local.ns
   metric_name         = "RedshiftLoadFailures"
+  dimensions          = local.app_stream_d
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
@@ -289,12 +387,17 @@ resource "aws_cloudwatch_dashboard" "this" {
         width  = 12
         height = 6
         properties = {
-          title       = "Raw zone: seconds since last flush"
-          region      = local.region
-          stat        = "Maximum"
-          period      = 60
-          metrics     = [[local.ns, "RawZoneLastFlushAgeSeconds"]]
-          annotations = { horizontal = [{ label = "alarm", value = var.raw_freshness_threshold_seconds }] }
+          title  = "Records in, valid, invalid; objects written"
+          region = local.region
+          stat   = "Sum"
+          period = 60
+          metrics = [
+            [local.ns, "RecordsReceived", "StreamName", var.stream_name],
+            [local.ns, "RecordsValid", "StreamName", var.stream_name],
+            [local.ns, "RecordsInvalid", "StreamName", var.stream_name],
+            [local.ns, "RawZoneFlushes", "StreamName", var.stream_name],
+            [local.ns, "ErrorsZoneFlushes", "StreamName", var.stream_name],
+          ]
         }
       },
       {
@@ -321,7 +424,7 @@ resource "aws_cloudwatch_dashboard" "this" {
           region  = local.region
           stat    = "Sum"
           period  = 300
-          metrics = [[local.ns, "RedshiftLoadFailures"]]
+          metrics = [[local.ns, "RedshiftLoadFailures", "StreamName", var.stream_name]]
         }
       },
     ]

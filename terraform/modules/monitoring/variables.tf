@@ -37,7 +37,7 @@ variable "iterator_age_threshold_ms" {
 }
 
 variable "raw_freshness_threshold_seconds" {
-  description = "Alarm when RawZoneLastFlushAgeSeconds exceeds this."
+  description = "Window of the raw-zone stall alarm (s, rounded up to 5-minute periods): records received and nothing written for this long. Keep it above tributary.batch.max-age."
   type        = number
   default     = 900
 }

@@ -49,6 +49,28 @@ public interface TributaryConfig {
     /** The ad-hoc query API (POST/GET /api/queries) over Athena. */
     Query query();
 
+    /** CloudWatch metrics, emitted as Embedded Metric Format log lines (io.tributary.metrics.EmfMetrics). */
+    Metrics metrics();
+
+    interface Metrics {
+        /** CloudWatch namespace of the emitted metrics; Terraform sets the one its alarms watch (TRIBUTARY_METRICS_NAMESPACE). */
+        @WithDefault("Tributary")
+        String namespace();
+
+        /** Embedded Metric Format output. */
+        Emf emf();
+
+        interface Emf {
+            /** Write EMF lines to stdout; on in the prod and lambda profiles, off in dev and tests unless a test asks. */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** One line per interval with the counts of that interval; 0 for none on a timer (Lambda: one per invocation). */
+            @WithDefault("60s")
+            Duration interval();
+        }
+    }
+
     interface Rollup {
         /** Milliseconds before the first poll of the rollup query's state. */
         @WithDefault("500")

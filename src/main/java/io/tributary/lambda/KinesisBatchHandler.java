@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.batch.Batcher;
 import io.tributary.batch.SealedBatch;
 import io.tributary.ingest.StreamIngest;
+import io.tributary.metrics.EmfMetrics;
 
 /**
  * Lambda mode: one invocation of the Kinesis event source mapping. Every record goes through the same ingest core as the
@@ -45,12 +46,14 @@ public class KinesisBatchHandler {
     private final StreamIngest ingest;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
+    private final EmfMetrics metrics;
 
-    public KinesisBatchHandler(CamelContext camel, Batcher batcher, StreamIngest ingest, ObjectMapper json) {
+    public KinesisBatchHandler(CamelContext camel, Batcher batcher, StreamIngest ingest, ObjectMapper json, EmfMetrics metrics) {
         this.batcher = batcher;
         this.ingest = ingest;
         this.producer = camel.createProducerTemplate();
         this.json = json;
+        this.metrics = metrics;
     }
 
     /** The stream form the Lambda runtimes call: Kinesis event JSON in, partial batch response JSON out. */
@@ -125,6 +128,12 @@ public class KinesisBatchHandler {
             return new BatchResponse(failures);
         } finally {
             batcher.reset();
+            // the execution environment may be frozen after the reply: this invocation's counts go out now
+            try {
+                metrics.publish();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "could not write the EMF metrics line");
+            }
         }
     }
 

@@ -33,6 +33,9 @@ import io.tributary.batch.ShardWatermark;
  */
 public final class HourSealer {
 
+    /** Glue runs that failed; the EMF metric GlueJobRunFailures is its change per interval. */
+    public static final String GLUE_RUNS_FAILED = "tributary.glue.runs.failed";
+
     /** Job argument carrying the token of one attempt; the job ignores arguments it does not know. */
     public static final String RUN_TOKEN_ARGUMENT = "--tributary_run_token";
 
@@ -83,7 +86,7 @@ public final class HourSealer {
         this.sealed = Counter.builder("tributary.hours.sealed").description("Raw hours sealed (complete in the raw zone)").register(registry);
         this.started = Counter.builder("tributary.glue.runs.started").description("Glue job runs started").register(registry);
         this.succeeded = Counter.builder("tributary.glue.runs.succeeded").description("Glue job runs that succeeded").register(registry);
-        this.failed = Counter.builder("tributary.glue.runs.failed")
+        this.failed = Counter.builder(GLUE_RUNS_FAILED)
                 .description("Glue job runs that ended FAILED, STOPPED, TIMEOUT or ERROR, or were lost").register(registry);
         this.runDuration = Timer.builder("tributary.glue.run.duration").description("Duration of finished Glue job runs").register(registry);
         Gauge.builder("tributary.hours.oldest.unsealed.age.seconds", oldestUnfinishedAgeSeconds, AtomicLong::get)

@@ -10,6 +10,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.runtime.StartupEvent;
@@ -23,14 +25,22 @@ import io.tributary.config.TributaryConfig;
 @Named("redshiftWarehouse")
 public class RedshiftWarehouse {
 
+    /** Failed MERGEs (minute windows or an hour), by load; the EMF metric RedshiftLoadFailures is its change per interval. */
+    public static final String LOAD_FAILURES = "tributary.redshift.load.failures";
+
     private final TributaryConfig.Redshift config;
     private final InjectableInstance<AgroalDataSource> dataSource;
+    private final Counter minuteLoadFailures;
+    private final Counter hourLoadFailures;
     private volatile MergeLoader loader;
 
     @Inject
-    public RedshiftWarehouse(TributaryConfig config, @DataSource("redshift") InjectableInstance<AgroalDataSource> dataSource) {
+    public RedshiftWarehouse(TributaryConfig config, @DataSource("redshift") InjectableInstance<AgroalDataSource> dataSource,
+                             MeterRegistry registry) {
         this.config = config.redshift();
         this.dataSource = dataSource;
+        this.minuteLoadFailures = Counter.builder(LOAD_FAILURES).tag("load", "minutes").description("Failed Redshift MERGEs").register(registry);
+        this.hourLoadFailures = Counter.builder(LOAD_FAILURES).tag("load", "hour").description("Failed Redshift MERGEs").register(registry);
     }
 
     void onStart(@Observes StartupEvent start) throws SQLException {
@@ -42,18 +52,33 @@ public class RedshiftWarehouse {
     /** Replaces one hour of the hourly tables (see {@link MergeLoader#mergeHour}). */
     public void mergeHour(Instant hour, List<HourlyRollup> rollup, List<TopCategory> top, boolean isFinal, String sourceRef)
             throws SQLException {
-        loader().mergeHour(hour, rollup, top, isFinal, sourceRef);
+        try {
+            loader().mergeHour(hour, rollup, top, isFinal, sourceRef);
+        } catch (SQLException | RuntimeException e) {
+            hourLoadFailures.increment();
+            throw e;
+        }
     }
 
     /** Replaces one hour of the hourly tables and, unless null, of minute_counts with final counts (one transaction). */
     public void mergeHour(Instant hour, List<HourlyRollup> rollup, List<TopCategory> top, List<MinuteCount> finalMinutes,
                           boolean isFinal, String sourceRef) throws SQLException {
-        loader().mergeHour(hour, rollup, top, finalMinutes, isFinal, sourceRef);
+        try {
+            loader().mergeHour(hour, rollup, top, finalMinutes, isFinal, sourceRef);
+        } catch (SQLException | RuntimeException e) {
+            hourLoadFailures.increment();
+            throw e;
+        }
     }
 
     /** Merges closed minute windows as provisional counts (see {@link MergeLoader#mergeMinutes}). */
     public void mergeMinutes(List<MinuteCount> windows) throws SQLException {
-        loader().mergeMinutes(windows);
+        try {
+            loader().mergeMinutes(windows);
+        } catch (SQLException | RuntimeException e) {
+            minuteLoadFailures.increment();
+            throw e;
+        }
     }
 
     /** Applies pending warehouse migrations now; returns the versions applied. */
