@@ -7,6 +7,8 @@
   const KEY_STORE = 'tributary.apiKey';
   const FAST_MS = 5000;    // minute counts and pipeline figures
   const SLOW_MS = 15000;   // hourly rollups and hour states
+  const BUSY_MS = 2000;    // hour states while a run of an hour is in flight, so a re-run is seen as it goes
+  const FOLLOW_MS = 10 * 60 * 1000; // after an operation from this page, curated hours are followed until rolled up
   const HOURLY_MINUTES = 1440;
   const RATE_POINTS = 120;
   const PALETTE = ['#1f6feb', '#e16f24', '#1a7f37', '#8250df', '#cf222e', '#0a7e8c', '#bf8700', '#d63384', '#57606a', '#6e40c9'];
@@ -18,6 +20,9 @@
     rateHistory: [],       // [label, records/s]
     colours: new Map(),    // series name -> colour, stable while the page is open
     timers: [],
+    hoursFollowUp: null,   // the quick refresh of hour states while one is busy
+    hoursQueue: Promise.resolve(),
+    followUntil: 0,
     firstChartMarked: false,
   };
   // what the browser tests read (and a handy console handle)
@@ -354,7 +359,26 @@
   const pad = (n) => String(n).padStart(2, '0');
   const hourId = (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-${pad(d.getUTCHours())}`;
 
-  async function refreshHours() {
+  /**
+   * One refresh of hour states at a time: the table is rebuilt and open histories re-added after an await, so two at once
+   * (the timer, a follow-up, an operation's) would lose a history row or add it to a row no longer in the page.
+   */
+  function refreshHours() {
+    const run = state.hoursQueue.then(loadHours, loadHours);
+    state.hoursQueue = run.catch(() => {});
+    return run;
+  }
+
+  /** While a run of an hour is in flight, or one this page asked for is on its way, refresh every BUSY_MS, not SLOW_MS. */
+  function followBusyHours(hours) {
+    clearTimeout(state.hoursFollowUp);
+    state.hoursFollowUp = null;
+    const following = Date.now() < state.followUntil;
+    const busy = hours.some((h) => h.in_flight || h.state === 'sealed' || h.state === 'curating' || (following && h.state === 'curated'));
+    if (busy && state.timers.length) state.hoursFollowUp = setTimeout(() => refreshHours().catch(() => {}), BUSY_MS);
+  }
+
+  async function loadHours() {
     const now = new Date();
     const from = hourId(new Date(now.getTime() - 24 * 3600 * 1000));
     const to = hourId(now);
@@ -396,6 +420,7 @@
         </td>
       </tr>`).join('');
     for (const hour of open) await toggleHistory(hour);
+    followBusyHours(hours);
     return true;
   }
 
@@ -413,6 +438,7 @@
     const what = action === 'recurate' ? 'Re-curate' : 'Re-roll-up';
     try {
       const reply = await api(path, { method: 'POST' });
+      state.followUntil = Date.now() + FOLLOW_MS;
       const accepted = reply && reply.accepted ? reply.accepted : [];
       opsResult(`${what} accepted for ${accepted.length ? accepted.join(', ') : (hour || `${range.from}…${range.to}`)}`);
     } catch (error) {
@@ -437,9 +463,13 @@
     const tr = document.createElement('tr');
     tr.className = 'history';
     tr.dataset.hour = hour;
-    tr.innerHTML = `<td colspan="8">${history.length === 0 ? 'no transitions recorded' : history.map((t) => escapeHtml(
-      `${String(t.at).replace('T', ' ').slice(0, 19)}  ${t.state}${t.glue_run_id ? `  glue ${t.glue_run_id}` : ''}`
-      + `${t.athena_query_id ? `  athena ${t.athena_query_id}` : ''}${t.detail ? `  ${t.detail}` : ''}`)).join('<br>')}</td>`;
+    // one element per field: the double spaces that once separated them collapse to one in HTML, running them together
+    tr.innerHTML = `<td colspan="8">${history.length === 0 ? 'no transitions recorded' : `<ol class="transitions">${history.map((t) => `
+      <li><time>${escapeHtml(String(t.at).replace('T', ' ').slice(0, 19))}</time>
+        <span class="state ${escapeHtml(t.state)}">${escapeHtml(t.state.replace('_', ' '))}</span>
+        ${t.glue_run_id ? `<span class="run">glue <code>${escapeHtml(t.glue_run_id)}</code></span>` : ''}
+        ${t.athena_query_id ? `<span class="query">athena <code>${escapeHtml(t.athena_query_id)}</code></span>` : ''}
+        ${t.detail ? `<span class="detail">${escapeHtml(t.detail)}</span>` : ''}</li>`).join('')}</ol>`}</td>`;
     row.after(tr);
   }
 
@@ -459,6 +489,8 @@
   function stopPolling() {
     state.timers.forEach(clearInterval);
     state.timers = [];
+    clearTimeout(state.hoursFollowUp);
+    state.hoursFollowUp = null;
   }
 
   async function start() {

@@ -26,13 +26,9 @@ import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -42,7 +38,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tributary.local.AthenaStandInResource;
-import io.tributary.local.HeadlessChromium;
 import io.tributary.local.KinesisStandInResource;
 import io.tributary.local.RedshiftStandInResource;
 import io.tributary.local.S3StandInResource;
@@ -64,11 +59,11 @@ import io.tributary.warehouse.TopCategory;
 @QuarkusTestResource(AthenaStandInResource.class)
 class DashboardBrowserTest {
 
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final Path SCREENSHOTS = DashboardBrowser.SCREENSHOTS;
     static final Path README_SCREENSHOT = Path.of("docs", "images", "dashboard.png");
     static final String KEY = "test-key";
 
-    static HeadlessChromium chromium;
+    static DashboardBrowser dashboard;
     static ChromeDriver browser;
 
     @TestHTTPResource("/dashboard/")
@@ -79,15 +74,14 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        chromium = HeadlessChromium.start();
-        browser = chromium.driver();
-        Files.createDirectories(SCREENSHOTS);
+        dashboard = DashboardBrowser.start();
+        browser = dashboard.driver();
     }
 
     @AfterAll
     static void stopBrowser() throws IOException {
-        if (chromium != null) {
-            chromium.close();
+        if (dashboard != null) {
+            dashboard.close();
         }
     }
 
@@ -179,24 +173,6 @@ class DashboardBrowserTest {
                 && !browser.findElement(By.id("key-dialog")).isDisplayed());
     }
 
-    /**
-     * With the lake operations API deployed, the Re-curate button of an hour posts to it and the page shows its answer
-     * (accepted, or refused with the API's reason, e.g. a run in flight). Skipped while that API is not in the build.
-     */
-    @Test
-    void theReCurateButtonCallsTheOperationsApi() {
-        Assumptions.assumeTrue(opsApiDeployed(), "the lake operations API (/api/hours) is not in this build");
-        post("dash_ops", 10);
-        openWithKey();
-        WebElement button = new WebDriverWait(browser, Duration.ofSeconds(60)).pollingEvery(Duration.ofSeconds(1))
-                .until(ExpectedConditions.elementToBeClickable(By.cssSelector("#hours-table button[data-action=recurate]")));
-        String hour = button.getAttribute("data-hour");
-        button.click();
-        WebElement result = new WebDriverWait(browser, Duration.ofSeconds(20))
-                .until(ExpectedConditions.visibilityOfElementLocated(By.id("ops-result")));
-        assertTrue(result.getText().startsWith("Re-curate") && result.getText().contains(hour), "the API's answer is shown: " + result.getText());
-    }
-
     /** A fresh load with data present: time to the first chart with data, and the bytes the page loads. */
     private void figures() throws IOException {
         browser.navigate().refresh();
@@ -252,13 +228,8 @@ class DashboardBrowserTest {
         return total;
     }
 
-    /** Opens the page in a tab with no key stored (tests share the browser) and answers its key prompt. */
     private void openWithKey() {
-        browser.get(page.toString());
-        js("sessionStorage.clear(); return true;");
-        browser.navigate().refresh();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(By.id("key-input"))).sendKeys(KEY);
-        browser.findElement(By.id("key-submit")).click();
+        dashboard.openWithKey(page, KEY);
     }
 
     private static long post(String type, int n) {
@@ -297,17 +268,10 @@ class DashboardBrowserTest {
     }
 
     private Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
+        return dashboard.js(script, args);
     }
 
     private Path screenshot(String name) throws IOException {
-        Path file = SCREENSHOTS.resolve(name + ".png");
-        // the whole page, not only the viewport: grow the window to the document's height first
-        for (int i = 0; i < 2; i++) {
-            long height = ((Number) js("return document.documentElement.scrollHeight")).longValue();
-            browser.manage().window().setSize(new Dimension(1440, (int) Math.min(4000, Math.max(900, height + 150))));
-        }
-        Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
-        return file;
+        return dashboard.screenshot(name);
     }
 }

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -22,7 +19,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.tributary.local.HeadlessChromium;
 import io.tributary.local.KinesisStandInResource;
 import io.tributary.local.S3StandInResource;
 
@@ -58,12 +54,10 @@ class DashboardRedshiftOffBrowserTest {
 
     @Test
     void withoutRedshiftAndEventsEachPanelSaysWhatToDo() throws IOException {
-        try (HeadlessChromium chromium = HeadlessChromium.start()) {
-            ChromeDriver browser = chromium.driver();
-            browser.get(page.toString());
+        try (DashboardBrowser dashboard = DashboardBrowser.start()) {
+            ChromeDriver browser = dashboard.driver();
+            dashboard.openWithKey(page, "test-key");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("key-input"))).sendKeys("test-key");
-            browser.findElement(By.id("key-submit")).click();
 
             String minutes = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".message[data-for=minute_counts]"))).getText();
             assertTrue(minutes.startsWith("Redshift is off: set tributary.redshift.enabled=true"), minutes);
@@ -75,8 +69,7 @@ class DashboardRedshiftOffBrowserTest {
             String hours = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".message[data-for=hours]"))).getText();
             assertTrue(hours.contains("Lake operations API not available") || hours.startsWith("No hours"), hours);
 
-            Path shots = Files.createDirectories(Path.of("target", "screenshots"));
-            Files.write(shots.resolve("dashboard-redshift-off.png"), browser.getScreenshotAs(OutputType.BYTES));
+            dashboard.screenshot("dashboard-redshift-off");
         }
     }
 }

@@ -22,12 +22,14 @@ import java.util.zip.GZIPOutputStream;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -85,15 +87,6 @@ class LakeOperationsApiTest {
     static final String KEY = "test-key";
 
     @Inject
-    S3Client s3;
-
-    @ConfigProperty(name = "tributary.lake.raw-bucket")
-    String rawBucket;
-
-    @ConfigProperty(name = "tributary.lake.raw-prefix", defaultValue = "raw/events")
-    String rawPrefix;
-
-    @Inject
     @DataSource("redshift")
     AgroalDataSource redshift;
 
@@ -102,8 +95,14 @@ class LakeOperationsApiTest {
         GlueStandInResource.server().releaseRuns();
     }
 
-    /** Enriched raw lines of one arrival hour, as the ingest route writes them, all events inside that hour. */
-    void writeRawHour(Instant start, int n) throws IOException {
+    /**
+     * Enriched raw lines of one arrival hour, as the ingest route writes them, all events inside that hour, in the raw zone
+     * of the running application.
+     */
+    static void writeRawHour(Instant start, int n) throws IOException {
+        Config config = ConfigProvider.getConfig();
+        String rawBucket = config.getValue("tributary.lake.raw-bucket", String.class);
+        String rawPrefix = config.getOptionalValue("tributary.lake.raw-prefix", String.class).orElse("raw/events");
         StringBuilder ndjson = new StringBuilder();
         String[] types = {"page_view", "click", "purchase"};
         String[] devices = {"desktop", "mobile", "tablet"};
@@ -128,6 +127,7 @@ class LakeOperationsApiTest {
         String hour = RawHours.of(start);
         String key = rawPrefix + "/dt=" + hour.substring(0, 10) + "/hour=" + hour.substring(11) + "/shardId-000000000000-1000-"
                 + (1000 + n - 1) + ".json.gz";
+        S3Client s3 = Arc.container().instance(S3Client.class).get();
         s3.putObject(b -> b.bucket(rawBucket).key(key), RequestBody.fromBytes(gz.toByteArray()));
     }
 
