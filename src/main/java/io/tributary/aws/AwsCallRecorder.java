@@ -121,7 +121,9 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
             case "kinesis" -> {
                 Optional<String> name = request.getValueForField("StreamName", String.class)
                         .or(() -> request.getValueForField("StreamARN", String.class).map(a -> a.substring(a.lastIndexOf('/') + 1)));
-                yield name.map(n -> "arn:aws:kinesis:{region}:{account}:stream/" + (n.equals(stream) ? "{stream}" : n)).orElse("*");
+                // GetRecords names no stream (its shard iterator does): IAM authorizes it against the stream read.
+                yield action.equals("kinesis:ListStreams") ? "*"
+                        : "arn:aws:kinesis:{region}:{account}:stream/" + name.filter(n -> !n.equals(stream)).orElse("{stream}");
             }
             case "glue" -> request.getValueForField("JobName", String.class)
                     .map(n -> "arn:aws:glue:{region}:{account}:job/" + (glueJob.filter(n::equals).isPresent() ? "{glue_job}" : n))
