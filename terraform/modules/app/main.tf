@@ -63,7 +63,6 @@ data "aws_iam_policy_document" "app" {
       "kinesis:GetRecords",
       "kinesis:GetShardIterator",
       "kinesis:ListShards",
-      "kinesis:PutRecord",
       "kinesis:PutRecords",
     ]
     resources = [var.stream_arn]
@@ -71,15 +70,23 @@ data "aws_iam_policy_document" "app" {
 
   statement {
     sid       = "ListLakeBuckets"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    actions   = ["s3:ListBucket"]
     resources = [var.bucket_arns["raw"], var.bucket_arns["curated"], var.bucket_arns["errors"], var.bucket_arns["athena_results"]]
   }
 
+  # Athena locates the buckets of the tables it reads (raw, curated) and of its results as the caller.
+  statement {
+    sid       = "AthenaLocatesBuckets"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.bucket_arns["raw"], var.bucket_arns["curated"], var.bucket_arns["athena_results"]]
+  }
+
   # Raw batches, plus the application's durable state in the raw bucket: per-shard checkpoints and other state
-  # (sealed hours) under the state prefix.
+  # (sealed hours) under the state prefix. GetObject on the raw prefix: Athena reads the raw table as the caller.
+  # No multipart grants: every object the application writes is one PutObject (aws2-s3 without multiPartUpload).
   statement {
     sid     = "WriteRawZone"
-    actions = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
+    actions = ["s3:GetObject", "s3:PutObject"]
     resources = [
       "${var.bucket_arns["raw"]}/${var.raw_prefix}*",
       "${var.bucket_arns["raw"]}/${var.checkpoint_prefix}*",
@@ -88,17 +95,8 @@ data "aws_iam_policy_document" "app" {
   }
 
   statement {
-    sid     = "DeleteOwnState"
-    actions = ["s3:DeleteObject"]
-    resources = [
-      "${var.bucket_arns["raw"]}/${var.checkpoint_prefix}*",
-      "${var.bucket_arns["raw"]}/${var.state_prefix}*",
-    ]
-  }
-
-  statement {
     sid       = "WriteErrorsZone"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
+    actions   = ["s3:PutObject"]
     resources = ["${var.bucket_arns["errors"]}/*"]
   }
 
@@ -128,7 +126,7 @@ data "aws_iam_policy_document" "app" {
 
   statement {
     sid       = "RunGlueJob"
-    actions   = ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]
+    actions   = ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns"]
     resources = [var.glue_job_arn]
   }
 
@@ -150,28 +148,13 @@ data "aws_iam_policy_document" "app" {
     actions = [
       "athena:GetQueryExecution",
       "athena:GetQueryResults",
-      "athena:GetWorkGroup",
       "athena:StartQueryExecution",
       "athena:StopQueryExecution",
     ]
     resources = [var.athena_workgroup_arn]
   }
 
-  statement {
-    sid       = "ReadSecrets"
-    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-    resources = [var.redshift_secret_arn, aws_secretsmanager_secret.api_key.arn]
-  }
-
-  statement {
-    sid     = "PublishMetrics"
-    actions = ["cloudwatch:PutMetricData"]
-    # policy-allow-star-resource: cloudwatch:PutMetricData has no resource-level permissions; limited to our namespace by condition
-    resources = ["*"]
-    condition {
-      test     = "StringEquals"
-      variable = "cloudwatch:namespace"
-      values   = [var.metrics_namespace]
-    }
-  }
+  # Deliberately no Secrets Manager and no cloudwatch:PutMetricData: ECS injects the secrets with the execution role
+  # (modules/ecs_service), Lambda mode has none, and metrics leave as Embedded Metric Format log lines. Every grant
+  # here is checked against the calls the application's tests make: test/iam.test.mjs.
 }

@@ -1,6 +1,6 @@
 // Renders the Terraform expressions the deployment conformance tests need, offline: string templates, var./local./
 // module.<call>.<output> references (followed through module calls and outputs), object literals, merge(), trimsuffix(),
-// basename() and `cond ? a : b` (both branches, merged: every name either branch can set). Whatever only an apply knows
+// basename(), replace() and `cond ? a : b` (both branches, merged: every name either branch can set). Whatever only an apply knows
 // (resource attributes, data sources) renders as a stable placeholder made of the reference itself, lower-case and
 // dash-separated ("module.lake.bucket_names[\"raw\"]" -> "module-lake-bucket-names-raw"), so an S3 URI built from
 // a bucket name still looks like one.
@@ -146,6 +146,11 @@ export async function evaluate(tree, mod, expr, depth = 0) {
         return typeof args[0] === 'string' && args[0].endsWith(args[1]) ? args[0].slice(0, -args[1].length) : args[0];
       case 'basename':
         return typeof args[0] === 'string' ? path.basename(args[0]) : placeholder(e);
+      case 'replace':
+        // Literal replacement only (a /regex/ pattern renders as a placeholder).
+        return typeof args[0] === 'string' && typeof args[1] === 'string' && !args[1].startsWith('/')
+          ? args[0].split(args[1]).join(args[2])
+          : placeholder(e);
       case 'tostring':
         return args[0];
       case 'file':

@@ -22,7 +22,7 @@ public class AthenaClients {
                 .region(Region.of(config.aws().region()))
                 .credentialsProvider(AwsClients.credentials(config));
         config.athena().endpointOverride().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
-        return builder.build();
+        return AwsCallRecorder.attach(builder, config).build();
     }
 
     void closeAthena(@Disposes AthenaClient client) {

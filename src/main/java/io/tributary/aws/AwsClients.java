@@ -27,7 +27,7 @@ public class AwsClients {
                 .region(Region.of(config.aws().region()))
                 .credentialsProvider(credentials(config));
         config.lake().endpointOverride().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)).forcePathStyle(true));
-        return builder.build();
+        return AwsCallRecorder.attach(builder, config).build();
     }
 
     void closeS3(@Disposes S3Client client) {

@@ -22,7 +22,7 @@ public class GlueClients {
                 .region(Region.of(config.aws().region()))
                 .credentialsProvider(AwsClients.credentials(config));
         config.glue().endpointOverride().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
-        return builder.build();
+        return AwsCallRecorder.attach(builder, config).build();
     }
 
     void closeGlue(@Disposes GlueClient client) {

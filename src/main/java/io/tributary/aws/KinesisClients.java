@@ -23,7 +23,7 @@ public class KinesisClients {
                 .region(Region.of(config.aws().region()))
                 .credentialsProvider(AwsClients.credentials(config));
         config.kinesis().endpointOverride().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
-        return builder.build();
+        return AwsCallRecorder.attach(builder, config).build();
     }
 
     void closeKinesis(@Disposes KinesisClient client) {

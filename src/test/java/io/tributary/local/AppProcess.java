@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.tributary.aws.AwsCallRecorder;
+
 /** The packaged application (target/quarkus-app/quarkus-run.jar) as a child process, for restart and shutdown tests. */
 public final class AppProcess implements AutoCloseable {
 
@@ -43,6 +45,11 @@ public final class AppProcess implements AutoCloseable {
         cmd.add("-Dquarkus.http.host=127.0.0.1");
         cmd.add("-Dquarkus.http.port=" + port);
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // The IAM check records the AWS calls of every application process, not only of the test JVM.
+        String recordCalls = System.getProperty(AwsCallRecorder.PROPERTY);
+        if (recordCalls != null && !config.containsKey(AwsCallRecorder.PROPERTY)) {
+            cmd.add("-D" + AwsCallRecorder.PROPERTY + "=" + recordCalls);
+        }
         cmd.add("-jar");
         cmd.add(jar.toString());
         try {

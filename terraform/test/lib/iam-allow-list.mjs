@@ -1,0 +1,66 @@
+// Grants of the application's IAM policies that no recorded call uses, kept on purpose: AWS makes these calls on the
+// application's behalf (with its credentials) or only production paths make them. `resources` (the resource as written in
+// HCL) narrows an entry; without it the entry covers every resource of the statement. iam.test.mjs fails on an unused
+// grant missing here and on an entry here that a recorded call does use (move it out: the recording now proves it).
+
+const ATHENA_AS_CALLER =
+  'Athena runs the query with the caller\'s credentials: it reads the Glue catalog, the curated zone and writes the results ' +
+  'bucket as the application (https://docs.aws.amazon.com/athena/latest/ug/security-iam-athena.html); the stand-in does none of that';
+
+const ESM_AS_FUNCTION =
+  'Lambda mode: the event source mapping reads the stream with the function\'s role ' +
+  '(AWSLambdaKinesisExecutionRole: DescribeStream, DescribeStreamSummary, GetRecords, GetShardIterator, ListShards, ListStreams)';
+
+export const APP_ALLOW_LIST = [
+  {
+    sid: 'ReadAndWriteStream',
+    actions: ['kinesis:DescribeStream'],
+    reason: `${ESM_AS_FUNCTION}; the container consumer's calls (DescribeStreamSummary, ListShards, GetShardIterator, GetRecords) are recorded`,
+  },
+  {
+    sid: 'ListLakeBuckets',
+    actions: ['s3:ListBucket'],
+    resources: ['${var.bucket_arns["curated"]}', '${var.bucket_arns["athena_results"]}'],
+    reason: ATHENA_AS_CALLER,
+  },
+  { sid: 'AthenaLocatesBuckets', actions: ['s3:GetBucketLocation'], reason: ATHENA_AS_CALLER },
+  {
+    sid: 'WriteRawZone',
+    actions: ['s3:GetObject'],
+    resources: ['${var.bucket_arns["raw"]}/${var.raw_prefix}*'],
+    reason: `the query API accepts any read-only SQL, so a query of the raw table (events_raw) makes Athena read the raw zone. ${ATHENA_AS_CALLER}`,
+  },
+  { sid: 'ReadCuratedZone', actions: ['s3:GetObject'], reason: ATHENA_AS_CALLER },
+  { sid: 'AthenaResults', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], reason: ATHENA_AS_CALLER },
+  {
+    sid: 'UsePlatformKey',
+    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+    reason: 'every store is SSE-KMS with the platform key: S3, Kinesis and Athena call KMS for the application (kms:ViaService); the stand-ins do not encrypt',
+  },
+  { sid: 'ReadCatalog', reason: ATHENA_AS_CALLER },
+  {
+    sid: 'RunGlueJob',
+    actions: ['glue:GetJobRuns'],
+    reason: 'recovery after a crash between starting a run and saving its id: SdkGlueRuns.find looks the run up by its '
+      + 'arguments; no recorded test crashes the sealer there (HourSealerTest covers the logic on a fake)',
+  },
+  {
+    sid: 'QueryAthena',
+    actions: ['athena:StopQueryExecution'],
+    reason: 'the query API stops a query that runs past tributary.query.timeout; the recorded tests\' queries finish in time',
+  },
+];
+
+export const LAMBDA_RUNTIME_ALLOW_LIST = [
+  { sid: 'WriteLogs', reason: 'the Lambda runtime writes the function\'s logs (and the EMF metrics) with the function\'s role' },
+  { sid: 'EventSourceMappingListsStreams', reason: ESM_AS_FUNCTION },
+  { sid: 'SendToOnFailureDestination', reason: 'the event source mapping sends skipped ranges to the on-failure destination with the function\'s role' },
+  { sid: 'ManageVpcNetworkInterfaces', reason: 'Lambda creates the function\'s VPC network interfaces with its role (AWSLambdaVPCAccessExecutionRole)' },
+];
+
+/** The allow-list entry covering an unused grant, or undefined. */
+export function allowedBy(list, grant) {
+  return list.find((e) => e.sid === grant.sid
+    && (!e.actions || e.actions.includes(grant.action))
+    && (!e.resources || e.resources.includes(grant.resource)));
+}
