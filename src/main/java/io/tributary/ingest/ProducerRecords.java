@@ -221,7 +221,8 @@ public final class ProducerRecords {
         }
 
         void skipBytes() throws Malformed {
-            pos += length();
+            int n = length(); // not "pos += length()": that adds to pos as it was before the length was read
+            pos += n;
         }
 
         void skip(int wire) throws Malformed {
