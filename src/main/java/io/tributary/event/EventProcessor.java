@@ -333,6 +333,8 @@ public final class EventProcessor {
             g.writeStringField("sequence_number", meta.sequenceNumber());
             if (meta.subSequence() >= 0) {
                 g.writeNumberField("sub_sequence_number", meta.subSequence());
+            } else {
+                g.writeNullField("sub_sequence_number");
             }
             g.writeStringField("ingest_time", Timestamps.iso(meta.arrival()));
             g.writeEndObject();
