@@ -72,11 +72,21 @@ public final class Batcher {
             batch = new OpenBatch(record.zone(), record.partition(), shardId, now, settings.gzipLevel());
             open.put(key, batch);
         }
-        batch.append(record.line(), meta.sequenceNumber());
+        batch.append(record.line(), meta.position());
         progress.track(batch, meta.sequenceNumber(), meta.arrival(), now);
         if (batch.records >= settings.maxRecords() || batch.uncompressedBytes >= settings.maxBytes()) {
             open.remove(key);
             sealed.add(seal(batch));
+        }
+        return sealed;
+    }
+
+    /** Adds the user records of one Kinesis record (a KPL aggregate, a JSON array or NDJSON) at once, so no batch sealed
+     *  by the timer meanwhile can move the checkpoint past the record while part of it is still unbatched. */
+    public synchronized List<SealedBatch> addAll(List<RecordMeta> metas, List<RoutedRecord> records) {
+        List<SealedBatch> sealed = new ArrayList<>(0);
+        for (int i = 0; i < records.size(); i++) {
+            sealed.addAll(add(metas.get(i), records.get(i)));
         }
         return sealed;
     }

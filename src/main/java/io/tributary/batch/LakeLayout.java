@@ -3,7 +3,8 @@ package io.tributary.batch;
 import io.tributary.event.Zone;
 
 /** Where each zone lives: bucket and key prefix. Keys are deterministic:
- *  {@code <prefix>/<partition>/<shardId>-<firstSeq>-<lastSeq>.json.gz}, so a replayed batch overwrites its own object. */
+ *  {@code <prefix>/<partition>/<shardId>-<firstSeq>-<lastSeq>.json.gz}, so a replayed batch overwrites its own object.
+ *  A user record of a split Kinesis record (KPL aggregate, JSON array, NDJSON) is at {@code <seq>.<sub-sequence>}. */
 public record LakeLayout(String rawBucket, String rawPrefix, String errorsBucket, String errorsPrefix) {
 
     public String bucket(Zone zone) {

@@ -6,12 +6,16 @@ import java.util.ArrayDeque;
 /**
  * Per-shard checkpoint tracking. Records of a shard are read in sequence order and each goes to one batch; consecutive
  * records of the same batch form a segment. The checkpoint may only pass a segment once its batch is durable, so it is the
- * last sequence number of the longest durable prefix. Not thread-safe: the {@link Batcher} guards it.
+ * last sequence number of the longest durable prefix. The user records of one Kinesis record (a KPL aggregate, a JSON
+ * array) share its sequence number and may go to several batches: the checkpoint passes that sequence number only when
+ * the segment holding its last user record is durable. Not thread-safe: the {@link Batcher} guards it.
  */
 final class ShardProgress {
 
-    /** {@code last[0]} is the segment's last sequence number, {@code lastArrival[0]} that record's arrival. */
-    private record Segment(OpenBatch batch, String firstSeq, String[] lastSeq, Instant[] lastArrival) {
+    /** {@code lastSeq[0]} is the segment's last sequence number, {@code lastArrival[0]} that record's arrival;
+     *  {@code priorSeq[0]} and {@code priorArrival[0]} the record before it in the segment (null when it holds one). */
+    private record Segment(OpenBatch batch, String firstSeq, String[] lastSeq, Instant[] lastArrival,
+                           String[] priorSeq, Instant[] priorArrival) {
     }
 
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
@@ -42,10 +46,14 @@ final class ShardProgress {
     void track(OpenBatch batch, String seq, Instant arrival, long nowNanos) {
         Segment tail = segments.peekLast();
         if (tail != null && tail.batch == batch) {
+            if (!seq.equals(tail.lastSeq[0])) {
+                tail.priorSeq[0] = tail.lastSeq[0];
+                tail.priorArrival[0] = tail.lastArrival[0];
+            }
             tail.lastSeq[0] = seq;
             tail.lastArrival[0] = arrival;
         } else {
-            segments.addLast(new Segment(batch, seq, new String[] {seq}, new Instant[] {arrival}));
+            segments.addLast(new Segment(batch, seq, new String[] {seq}, new Instant[] {arrival}, new String[1], new Instant[1]));
         }
         lastActivityNanos = nowNanos;
         lastRead = seq;
@@ -57,8 +65,17 @@ final class ShardProgress {
         pendingRecords -= durableRecords;
         while (!segments.isEmpty() && segments.peekFirst().batch.durable) {
             Segment done = segments.pollFirst();
-            checkpoint = done.lastSeq[0];
-            checkpointArrival = done.lastArrival[0];
+            Segment next = segments.peekFirst();
+            if (next != null && next.firstSeq.equals(done.lastSeq[0])) {
+                // the Kinesis record's remaining user records are in the next segment: stop before it
+                if (done.priorSeq[0] != null) {
+                    checkpoint = done.priorSeq[0];
+                    checkpointArrival = done.priorArrival[0];
+                }
+            } else {
+                checkpoint = done.lastSeq[0];
+                checkpointArrival = done.lastArrival[0];
+            }
         }
     }
 

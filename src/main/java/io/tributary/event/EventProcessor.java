@@ -331,6 +331,11 @@ public final class EventProcessor {
             g.writeStringField("payload_encoding", utf8 ? "utf8" : "base64");
             g.writeStringField("shard_id", meta.shardId());
             g.writeStringField("sequence_number", meta.sequenceNumber());
+            if (meta.subSequence() >= 0) {
+                g.writeNumberField("sub_sequence_number", meta.subSequence());
+            } else {
+                g.writeNullField("sub_sequence_number");
+            }
             g.writeStringField("ingest_time", Timestamps.iso(meta.arrival()));
             g.writeEndObject();
         } catch (IOException e) {
@@ -411,9 +416,12 @@ public final class EventProcessor {
     });
 
     /** Deterministic: the same Kinesis record always gets the same id, so replays deduplicate downstream.
-     *  A name-based (version 3) UUID of {@code stream/shard/sequence}, equal to {@link UUID#nameUUIDFromBytes}. */
+     *  A name-based (version 3) UUID of {@code stream/shard/sequence}, equal to {@link UUID#nameUUIDFromBytes}; for a user
+     *  record of a split Kinesis record (KPL aggregate, JSON array, NDJSON) of {@code stream/shard/sequence/sub-sequence}. */
     public static String derivedEventId(RecordMeta meta) {
-        byte[] md5 = MD5.get().digest((meta.stream() + '/' + meta.shardId() + '/' + meta.sequenceNumber()).getBytes(StandardCharsets.UTF_8));
+        String name = meta.stream() + '/' + meta.shardId() + '/' + meta.sequenceNumber()
+                + (meta.subSequence() < 0 ? "" : "/" + meta.subSequence());
+        byte[] md5 = MD5.get().digest(name.getBytes(StandardCharsets.UTF_8));
         md5[6] = (byte) ((md5[6] & 0x0f) | 0x30);
         md5[8] = (byte) ((md5[8] & 0x3f) | 0x80);
         long msb = 0;

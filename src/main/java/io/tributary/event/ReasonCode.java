@@ -2,6 +2,9 @@ package io.tributary.event;
 
 /** Why a record was rejected; written with every record in the errors zone and used as a metric tag. */
 public enum ReasonCode {
+    /** The record is in the KPL aggregation format (it starts with the KPL magic bytes) but its MD5 does not match or its
+     *  protobuf is malformed or truncated: the whole Kinesis record is kept, none of its user records can be trusted. */
+    BAD_AGGREGATE,
     /** Payload is not valid UTF-8. */
     INVALID_UTF8,
     /** Payload is larger than the configured maximum (or, over HTTP, than Kinesis accepts for one record). */

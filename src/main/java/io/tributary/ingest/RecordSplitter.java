@@ -27,6 +27,14 @@ final class RecordSplitter {
             return count;
         }
 
+        int start(int i) {
+            return starts[i];
+        }
+
+        int end(int i) {
+            return ends[i];
+        }
+
         /** The bytes of record {@code i}. */
         byte[] copy(byte[] body, int i) {
             return Arrays.copyOfRange(body, starts[i], ends[i]);
@@ -171,7 +179,7 @@ final class RecordSplitter {
     }
 
     /** End (exclusive) of the bracketed value opening at {@code open}, or -1 when it does not close. */
-    private static int valueEnd(byte[] body, int open) {
+    static int valueEnd(byte[] body, int open) {
         int depth = 0;
         for (int i = open; i < body.length; i++) {
             byte b = body[i];

@@ -1,6 +1,7 @@
 package io.tributary.ingest;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public class StreamIngest {
         this.batcher = batcher;
         this.stream = stream;
         this.registry = registry;
-        this.received = Counter.builder("tributary.records.received").description("Kinesis records received").register(registry);
+        this.received = Counter.builder("tributary.records.received").description("Records received (each user record of a KPL aggregate, JSON array or NDJSON record counts)").register(registry);
         this.valid = Counter.builder("tributary.records.valid").description("Records written to the raw zone").register(registry);
         for (ReasonCode r : ReasonCode.values()) {
             invalid.put(r, Counter.builder("tributary.records.invalid").tag("reason", r.name())
@@ -92,22 +93,49 @@ public class StreamIngest {
         Gauge.builder("tributary.batches.open", batcher, Batcher::openBatches).description("Open batches").register(registry);
     }
 
-    /** Processes one Kinesis record; returns the batches it sealed, to be written, or null when it sealed none (the usual
-     *  case: the route then skips the split without building one per record). */
+    /**
+     * Processes one Kinesis record; returns the batches it sealed, to be written, or null when it sealed none (the usual
+     * case: the route then skips the split without building one per record). A record holding several user records (a KPL
+     * aggregate, a JSON array, NDJSON: see {@link ProducerRecords}) is split, and each user record is validated on its own
+     * under the record's sequence number and its sub-sequence number; an unreadable KPL aggregate goes whole to the errors
+     * zone as {@code BAD_AGGREGATE}.
+     */
     public List<SealedBatch> accept(@Body byte[] payload, @Header(SHARD_ID) String shardId,
                                     @Header(SEQUENCE_NUMBER) String sequenceNumber, @Header(ARRIVAL) Instant arrival) {
         RecordMeta meta = new RecordMeta(stream, shardId, sequenceNumber, arrival);
+        lastArrival.computeIfAbsent(shardId, this::registerShardGauges).set(arrival.toEpochMilli());
+        ProducerRecords.Unpacked unpacked = ProducerRecords.unpack(payload);
+        List<SealedBatch> sealed;
+        if (unpacked.whole()) {
+            sealed = batcher.add(meta, process(payload, meta));
+        } else if (unpacked.badAggregate() != null) {
+            received.increment();
+            invalid.get(ReasonCode.BAD_AGGREGATE).increment();
+            sealed = batcher.add(meta, processor.rejected(payload, meta, ReasonCode.BAD_AGGREGATE, unpacked.badAggregate()));
+        } else {
+            List<byte[]> records = unpacked.records();
+            List<RecordMeta> metas = new ArrayList<>(records.size());
+            List<RoutedRecord> routed = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                RecordMeta sub = meta.sub(i);
+                metas.add(sub);
+                routed.add(process(records.get(i), sub));
+            }
+            sealed = batcher.addAll(metas, routed);
+        }
+        return sealed.isEmpty() ? null : sealed;
+    }
+
+    private RoutedRecord process(byte[] record, RecordMeta meta) {
         received.increment();
-        RoutedRecord routed = processor.process(payload, meta);
+        RoutedRecord routed = processor.process(record, meta);
         if (routed.reason() == null) {
             valid.increment();
             minutes.add(routed.facts());
         } else {
             invalid.get(routed.reason()).increment();
         }
-        lastArrival.computeIfAbsent(shardId, this::registerShardGauges).set(arrival.toEpochMilli());
-        List<SealedBatch> sealed = batcher.add(meta, routed);
-        return sealed.isEmpty() ? null : sealed;
+        return routed;
     }
 
     /**

@@ -166,4 +166,41 @@ class BatcherTest {
         assertEquals(Instant.parse("2024-01-15T09:00:00Z"), w1.checkpointArrival(), "restored with the stored arrival");
         assertEquals(0, w1.pendingRecords());
     }
+
+    @Test
+    void theCheckpointPassesASplitKinesisRecordOnlyWhenAllItsUserRecordsAreDurable() {
+        Batcher b = batcher(100, 1 << 20);
+        String hour = "dt=2024-01-15/hour=10";
+        b.add(meta("s", 1, T10), raw(hour, "{\"r\":1}"));
+        RecordMeta seven = meta("s", 7, T10);
+        b.addAll(List.of(seven.sub(0), seven.sub(1), seven.sub(2)),
+                List.of(raw(hour, "{\"r\":\"7.0\"}"), error("dt=2024-01-15", "{\"r\":\"7.1\"}"), raw(hour, "{\"r\":\"7.2\"}")));
+        List<SealedBatch> sealed = b.drain();
+        SealedBatch rawBatch = sealed.stream().filter(x -> x.zone() == Zone.RAW).findFirst().orElseThrow();
+        SealedBatch errorBatch = sealed.stream().filter(x -> x.zone() == Zone.ERRORS).findFirst().orElseThrow();
+        assertEquals("raw/events/dt=2024-01-15/hour=10/s-1-7.2.json.gz", rawBatch.key(), "user records are keyed <seq>.<sub>");
+        assertEquals("errors/events/dt=2024-01-15/s-7.1-7.1.json.gz", errorBatch.key());
+        b.committed(rawBatch);
+        assertEquals("1", b.unpersistedCheckpoints().get("s"), "user record 7.1 (errors batch) is not durable: 7 is not passed");
+        assertEquals("7", b.firstUndurable("s"));
+        b.committed(errorBatch);
+        assertEquals("7", b.unpersistedCheckpoints().get("s"));
+    }
+
+    @Test
+    void batchesHoldingOnlyPartsOfOneKinesisRecordGetDistinctKeysAndTheCheckpointWaitsForTheLast() {
+        Batcher b = batcher(2, 1 << 20);
+        String hour = "dt=2024-01-15/hour=10";
+        RecordMeta five = meta("s", 5, T10);
+        List<SealedBatch> sealed = b.addAll(List.of(five.sub(0), five.sub(1), five.sub(2), five.sub(3), five.sub(4)),
+                List.of(raw(hour, "{}"), raw(hour, "{}"), raw(hour, "{}"), raw(hour, "{}"), raw(hour, "{}")));
+        assertEquals(List.of("raw/events/dt=2024-01-15/hour=10/s-5.0-5.1.json.gz", "raw/events/dt=2024-01-15/hour=10/s-5.2-5.3.json.gz"),
+                sealed.stream().map(SealedBatch::key).toList());
+        sealed.forEach(b::committed);
+        assertTrue(b.unpersistedCheckpoints().isEmpty(), "user record 5.4 is still open: the checkpoint stays put");
+        SealedBatch last = b.drain().get(0);
+        assertEquals("raw/events/dt=2024-01-15/hour=10/s-5.4-5.4.json.gz", last.key());
+        b.committed(last);
+        assertEquals("5", b.unpersistedCheckpoints().get("s"));
+    }
 }

@@ -82,6 +82,18 @@ class EventProcessorTest {
     }
 
     @Test
+    void userRecordsOfOneKinesisRecordGetDistinctDerivedIdsNamedBySubSequenceNumber() {
+        RecordMeta first = META.sub(0);
+        RecordMeta second = META.sub(1);
+        assertEquals(java.util.UUID.nameUUIDFromBytes((META.stream() + "/" + META.shardId() + "/" + META.sequenceNumber() + "/1")
+                .getBytes(StandardCharsets.UTF_8)).toString(), EventProcessor.derivedEventId(second));
+        assertFalse(EventProcessor.derivedEventId(first).equals(EventProcessor.derivedEventId(second)));
+        assertFalse(EventProcessor.derivedEventId(first).equals(EventProcessor.derivedEventId(META)));
+        assertEquals(EventProcessor.derivedEventId(second), EventProcessor.derivedEventId(
+                new RecordMeta(META.stream(), META.shardId(), META.sequenceNumber(), Instant.EPOCH, 1)), "stable across replays");
+    }
+
+    @Test
     void derivedEventIdIsTheNameBasedUuidOfStreamShardAndSequence() {
         assertEquals(java.util.UUID.nameUUIDFromBytes((META.stream() + "/" + META.shardId() + "/" + META.sequenceNumber())
                 .getBytes(StandardCharsets.UTF_8)).toString(), EventProcessor.derivedEventId(META));

@@ -107,6 +107,10 @@ class KinesisLambdaTest {
 
     /** One record of a Kinesis event, as the event source mapping sends it. */
     static ObjectNode record(String shard, long index, String payload, Instant arrival) {
+        return record(shard, index, payload.getBytes(StandardCharsets.UTF_8), arrival);
+    }
+
+    static ObjectNode record(String shard, long index, byte[] payload, Instant arrival) {
         String seq = new BigInteger("49590338271490256608559692538361571095921575989136000000")
                 .add(BigInteger.valueOf(Long.parseLong(shard.substring(shard.indexOf('-') + 1)) * 1_000 + index)).toString();
         ObjectNode r = JSON.createObjectNode();
@@ -114,7 +118,7 @@ class KinesisLambdaTest {
         k.put("kinesisSchemaVersion", "1.0");
         k.put("partitionKey", "pk-" + index);
         k.put("sequenceNumber", seq);
-        k.put("data", Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)));
+        k.put("data", Base64.getEncoder().encodeToString(payload));
         k.put("approximateArrivalTimestamp", BigDecimal.valueOf(arrival.toEpochMilli(), 3));
         r.put("eventSource", "aws:kinesis");
         r.put("eventID", shard + ":" + seq);
@@ -161,6 +165,30 @@ class KinesisLambdaTest {
         assertEquals("2024-11-25T10:00:00.123Z", first.json().get("ingest_time").asText(), "arrival from approximateArrivalTimestamp");
         assertEquals("shardId-000000000000", first.json().get("shard_id").asText(), "shard from eventID");
         assertTrue(first.key().startsWith("raw/events/dt=2024-11-25/hour=10/shardId-000000000000-"), first.key());
+    }
+
+    @Test
+    void aKplAggregatedRecordIsDeaggregatedIntoOneEventPerUserRecord() {
+        String shard = "shardId-000000000014";
+        Instant at = Instant.parse("2024-11-25T14:00:00Z");
+        byte[] aggregate = io.tributary.ingest.KplAggregate.ofText("user123", List.of(valid("kpl_0"), valid("kpl_1"), valid("kpl_2")));
+        byte[] corrupt = aggregate.clone();
+        corrupt[corrupt.length - 1] ^= 1;
+        List<ObjectNode> records = List.of(record(shard, 0, aggregate, at), record(shard, 1, corrupt, at.plusSeconds(1)),
+                record(shard, 2, valid("kpl_plain"), at.plusSeconds(2)));
+        EventSourceMappingStandIn mapping = new EventSourceMappingStandIn(deployedRetryAttempts(), 100, 5);
+        mapping.drain(records, KinesisLambdaTest::invoke);
+
+        assertEquals(List.of(), itemFailures(mapping.invocations().get(0)));
+        List<LakeFiles.Line> raw = raw(shard);
+        assertEquals(4, raw.size(), "three user records and the plain record");
+        assertEquals(Set.of("kpl_0", "kpl_1", "kpl_2"), raw.stream().filter(l -> l.json().get("sequence_number").asText().equals(seq(records.get(0))))
+                .map(l -> l.json().get("user_id").asText()).collect(Collectors.toSet()), "lineage: the Kinesis sequence number");
+        assertEquals(4, raw.stream().map(l -> l.json().get("event_id").asText()).distinct().count(), "distinct derived event ids");
+        List<LakeFiles.Line> errors = errors(shard);
+        assertEquals(Set.of(seq(records.get(1))), seqs(errors), "the corrupt aggregate kept whole");
+        assertEquals("BAD_AGGREGATE", errors.get(0).json().get("reason").asText());
+        assertEquals("base64", errors.get(0).json().get("payload_encoding").asText());
     }
 
     @Test

@@ -116,7 +116,8 @@ public class IngestRouteTest extends CamelQuarkusTestSupport {
         s3.assertIsSatisfied();
         Exchange errors = s3.getExchanges().get(0);
         assertEquals(errorsBucket, errors.getMessage().getHeader("CamelAwsS3OverrideBucketName"));
-        assertEquals("errors/events/dt=2024-01-15/shard-b-1-4.json.gz", errors.getMessage().getHeader("CamelAwsS3Key"));
+        // "[1]" is a JSON array of one record: its element 1 (sub-sequence 0) is rejected, keyed 4.0
+        assertEquals("errors/events/dt=2024-01-15/shard-b-1-4.0.json.gz", errors.getMessage().getHeader("CamelAwsS3Key"));
         String body = gunzip(errors);
         assertTrue(body.contains("\"reason\":\"NOT_JSON\""));
         assertTrue(body.contains("\"reason\":\"MISSING_FIELD\""));
