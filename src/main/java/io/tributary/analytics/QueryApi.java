@@ -1,7 +1,6 @@
 package io.tributary.analytics;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.tributary.api.ApiKey;
+import io.tributary.api.ApiReply;
 import io.tributary.config.TributaryConfig;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.athena.AthenaClient;
@@ -46,14 +47,14 @@ public class QueryApi {
     private final AthenaClient athena;
     private final TributaryConfig.Athena athenaConfig;
     private final TributaryConfig.Query limits;
-    private final byte[] apiKey;
+    private final ApiKey apiKey;
     private final ObjectMapper json;
 
     public QueryApi(AthenaClient athena, TributaryConfig config, ObjectMapper json) {
         this.athena = athena;
         this.athenaConfig = config.athena();
         this.limits = config.query();
-        this.apiKey = config.ingest().apiKey().getBytes(StandardCharsets.UTF_8);
+        this.apiKey = new ApiKey(config.ingest().apiKey());
         this.json = json;
         if (limits.pageSize() < 1 || limits.pageSize() > 999) {
             throw new IllegalArgumentException("tributary.query.page-size must be 1..999 (Athena pages hold 1000 rows with the header), not " + limits.pageSize());
@@ -63,27 +64,9 @@ public class QueryApi {
         }
     }
 
-    /** HTTP status and JSON body. Getters, so the route's simple language reads them. */
-    public static final class Reply {
-        private final int status;
-        private final String json;
-
-        Reply(int status, String json) {
-            this.status = status;
-            this.json = json;
-        }
-
-        public int getStatus() {
-            return status;
-        }
-
-        public String getJson() {
-            return json;
-        }
-    }
 
     /** POST /api/queries {"sql": "..."}: 202 with the query id, 400 when not read-only, 401 without the API key. */
-    public Reply start(@Header("X-Api-Key") String key, @Body byte[] body) {
+    public ApiReply start(@Header("X-Api-Key") String key, @Body byte[] body) {
         if (!authorised(key)) {
             return error(401, "missing or wrong X-Api-Key header");
         }
@@ -108,7 +91,7 @@ public class QueryApi {
                 athenaConfig.outputLocation().ifPresent(o -> b.resultConfiguration(r -> r.outputLocation(o)));
             }).queryExecutionId();
             ObjectNode out = json.createObjectNode().put("id", id).put("state", QueryExecutionState.QUEUED.toString());
-            return new Reply(202, out.toString());
+            return new ApiReply(202, out.toString());
         } catch (AthenaException e) {
             return athenaError(e, "starting the query");
         } catch (SdkClientException e) {
@@ -118,7 +101,7 @@ public class QueryApi {
     }
 
     /** GET /api/queries/{id}?nextToken=...: state, and when succeeded a page of rows and the token of the next page. */
-    public Reply status(@Header("X-Api-Key") String key, @Header("id") String id, @Header("nextToken") String nextToken) {
+    public ApiReply status(@Header("X-Api-Key") String key, @Header("id") String id, @Header("nextToken") String nextToken) {
         if (!authorised(key)) {
             return error(401, "missing or wrong X-Api-Key header");
         }
@@ -135,16 +118,16 @@ public class QueryApi {
                     athena.stopQueryExecution(b -> b.queryExecutionId(id));
                     out.put("state", "TIMED_OUT").put("error", "the query ran longer than the limit of " + limits.timeout().toSeconds()
                             + " s (tributary.query.timeout) and was stopped");
-                    return new Reply(200, out.toString());
+                    return new ApiReply(200, out.toString());
                 }
                 out.put("state", state.toString());
-                return new Reply(200, out.toString());
+                return new ApiReply(200, out.toString());
             }
             out.put("state", state.toString());
             if (state != QueryExecutionState.SUCCEEDED) {
                 String reason = qe.status().stateChangeReason();
                 out.put("error", reason == null ? "the query was " + state.toString().toLowerCase() : reason);
-                return new Reply(200, out.toString());
+                return new ApiReply(200, out.toString());
             }
             return page(id, nextToken, out);
         } catch (InvalidRequestException e) {
@@ -163,7 +146,7 @@ public class QueryApi {
         }
     }
 
-    private Reply page(String id, String token, ObjectNode out) {
+    private ApiReply page(String id, String token, ObjectNode out) {
         long offset = 0;
         String athenaToken = null;
         if (token != null && !token.isBlank()) {
@@ -185,7 +168,7 @@ public class QueryApi {
             out.putArray("columns");
             out.putArray("rows");
             out.put("truncated", true);
-            return new Reply(200, out.toString());
+            return new ApiReply(200, out.toString());
         }
         boolean firstPage = athenaToken == null;
         // the first page of a SELECT starts with a header row: ask for one more
@@ -227,21 +210,21 @@ public class QueryApi {
                     .encodeToString((seen + ":" + r.nextToken()).getBytes(StandardCharsets.UTF_8)));
         }
         out.put("truncated", more && seen >= limits.maxRows());
-        return new Reply(200, out.toString());
+        return new ApiReply(200, out.toString());
     }
 
     private boolean authorised(String key) {
-        return key != null && MessageDigest.isEqual(apiKey, key.getBytes(StandardCharsets.UTF_8));
+        return apiKey.matches(key);
     }
 
-    private Reply athenaError(AthenaException e, String doing) {
+    private ApiReply athenaError(AthenaException e, String doing) {
         String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
         int status = e.statusCode() >= 400 && e.statusCode() < 500 ? (e.statusCode() == 429 ? 429 : 400) : 502;
         LOG.infof("Athena refused %s: %s", doing, message);
         return error(status, "Athena: " + message);
     }
 
-    private Reply error(int status, String message) {
-        return new Reply(status, json.createObjectNode().put("error", message).toString());
+    private ApiReply error(int status, String message) {
+        return new ApiReply(status, json.createObjectNode().put("error", message).toString());
     }
 }

@@ -1,8 +1,6 @@
 package io.tributary.dashboard;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,6 +33,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.runtime.Startup;
+import io.tributary.api.ApiKey;
+import io.tributary.api.ApiReply;
 import io.tributary.config.TributaryConfig;
 
 /**
@@ -57,7 +57,7 @@ public class Dashboard {
     private final InjectableInstance<AgroalDataSource> redshift;
     private final MeterRegistry registry;
     private final ObjectMapper json;
-    private final byte[] apiKey;
+    private final ApiKey apiKey;
     /** (nanoTime, records received) samples taken by pipeline requests, for records/s in. */
     private final Deque<long[]> samples = new ArrayDeque<>();
 
@@ -69,43 +69,25 @@ public class Dashboard {
         this.redshift = redshift;
         this.registry = registry;
         this.json = json;
-        this.apiKey = config.ingest().apiKey().getBytes(StandardCharsets.UTF_8);
+        this.apiKey = new ApiKey(config.ingest().apiKey());
         if (limits.maxRows() < 1 || limits.maxMinutes() < 1) {
             throw new IllegalArgumentException("tributary.dashboard.max-rows and max-minutes must be at least 1");
         }
     }
 
-    /** HTTP status and JSON body. Getters, so the route's simple language reads them. */
-    public static final class Reply {
-        private final int status;
-        private final String json;
-
-        Reply(int status, String json) {
-            this.status = status;
-            this.json = json;
-        }
-
-        public int getStatus() {
-            return status;
-        }
-
-        public String getJson() {
-            return json;
-        }
-    }
 
     /** GET /api/dashboard/definition. */
-    public Reply definition(@Header("X-Api-Key") String key) {
+    public ApiReply definition(@Header("X-Api-Key") String key) {
         if (!authorised(key)) {
             return unauthorised();
         }
         ObjectNode out = definition.json().deepCopy();
         out.put("redshift_enabled", redshiftEnabled);
-        return new Reply(200, out.toString());
+        return new ApiReply(200, out.toString());
     }
 
     /** GET /api/dashboard/datasets/{id}?minutes=180: the rows of the last {@code minutes} by the dataset's time column. */
-    public Reply dataset(@Header("X-Api-Key") String key, @Header("id") String id, @Header("minutes") String minutes) {
+    public ApiReply dataset(@Header("X-Api-Key") String key, @Header("id") String id, @Header("minutes") String minutes) {
         if (!authorised(key)) {
             return unauthorised();
         }
@@ -166,11 +148,11 @@ public class Dashboard {
             return error(503, "Redshift is not available: " + e.getMessage(), "redshift_unreachable");
         }
         out.put("truncated", truncated).put("generated_at", now.toString());
-        return new Reply(200, out.toString());
+        return new ApiReply(200, out.toString());
     }
 
     /** GET /api/dashboard/pipeline: records/s in, per-shard lag, errors by reason, objects and bytes written per zone. */
-    public Reply pipeline(@Header("X-Api-Key") String key) {
+    public ApiReply pipeline(@Header("X-Api-Key") String key) {
         if (!authorised(key)) {
             return unauthorised();
         }
@@ -216,7 +198,7 @@ public class Dashboard {
         Gauge open = registry.find("tributary.batches.open").gauge();
         out.put("batches_open", open == null ? 0 : (long) open.value());
         out.put("redshift_enabled", redshiftEnabled);
-        return new Reply(200, out.toString());
+        return new ApiReply(200, out.toString());
     }
 
     /** Records/s over the samples of the last rate window, or null until two samples at least a second apart exist. */
@@ -292,15 +274,15 @@ public class Dashboard {
     }
 
     private boolean authorised(String key) {
-        return key != null && MessageDigest.isEqual(apiKey, key.getBytes(StandardCharsets.UTF_8));
+        return apiKey.matches(key);
     }
 
-    private Reply unauthorised() {
+    private ApiReply unauthorised() {
         return error(401, "missing or wrong X-Api-Key header", "unauthorised");
     }
 
-    private Reply error(int status, String message, String reason) {
-        return new Reply(status, json.createObjectNode().put("error", message).put("reason", reason).toString());
+    private ApiReply error(int status, String message, String reason) {
+        return new ApiReply(status, json.createObjectNode().put("error", message).put("reason", reason).toString());
     }
 
     /** A fresh UTC calendar per use: the warehouse's TIMESTAMPs are UTC without a zone, and Calendar is not thread-safe. */

@@ -1,7 +1,5 @@
 package io.tributary.ingest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +13,7 @@ import org.apache.camel.Header;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.api.ApiKey;
 import io.tributary.config.TributaryConfig;
 import io.tributary.event.EventProcessor;
 import io.tributary.event.ReasonCode;
@@ -35,7 +34,7 @@ public class HttpIngest {
     private final KinesisPublisher publisher;
     private final RecordSplitter splitter;
     private final int maxRecordBytes;
-    private final byte[] apiKey;
+    private final ApiKey apiKey;
     private final MeterRegistry registry;
 
     /** Record {@code index} ready for Kinesis with the event id it carries, or the reason it is not sent. */
@@ -55,7 +54,7 @@ public class HttpIngest {
         if (ingest.maxRecordsPerRequest() < 1) {
             throw new IllegalStateException("tributary.ingest.max-records-per-request must be at least 1, got " + ingest.maxRecordsPerRequest());
         }
-        this.apiKey = ingest.apiKey().getBytes(StandardCharsets.UTF_8);
+        this.apiKey = new ApiKey(ingest.apiKey());
         this.splitter = new RecordSplitter(ingest.maxRecordsPerRequest());
         this.maxRecordBytes = config.event().maxRecordBytes();
         this.publisher = new KinesisPublisher(kinesis, config.kinesis().stream(), ingest.maxAttempts(), ingest.retryBackoff(), Thread::sleep);
@@ -65,7 +64,7 @@ public class HttpIngest {
      *  record limit, 503 when Kinesis did not store some records, else 200. */
     public IngestReply handle(@Header("X-Api-Key") String key, @Header("Content-Type") String contentType, @Body byte[] body)
             throws InterruptedException {
-        if (key == null || !MessageDigest.isEqual(apiKey, key.getBytes(StandardCharsets.UTF_8))) {
+        if (!apiKey.matches(key)) {
             return IngestReply.error(401, "missing or wrong X-Api-Key header");
         }
         if (contentType != null && (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/"))) {

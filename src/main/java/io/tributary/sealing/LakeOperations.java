@@ -1,7 +1,5 @@
 package io.tributary.sealing;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +32,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.api.ApiKey;
+import io.tributary.api.ApiReply;
 import io.tributary.config.TributaryConfig;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -59,7 +59,7 @@ public class LakeOperations {
     private final HourStore store;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
-    private final byte[] apiKey;
+    private final ApiKey apiKey;
     private final Clock clock = Clock.systemUTC();
     private final MeterRegistry registry;
     private final ExecutorService rollups = Executors.newSingleThreadExecutor(r -> {
@@ -75,28 +75,10 @@ public class LakeOperations {
                 config.lake().rawPrefix(), config.glue().statePrefix()));
         this.producer = producer;
         this.json = json;
-        this.apiKey = config.ingest().apiKey().getBytes(StandardCharsets.UTF_8);
+        this.apiKey = new ApiKey(config.ingest().apiKey());
         this.registry = registry;
     }
 
-    /** HTTP status and JSON body. Getters, so the route's simple language reads them. */
-    public static final class Reply {
-        private final int status;
-        private final String json;
-
-        Reply(int status, String json) {
-            this.status = status;
-            this.json = json;
-        }
-
-        public int getStatus() {
-            return status;
-        }
-
-        public String getJson() {
-            return json;
-        }
-    }
 
     /** A request's hours, or why they are not acceptable (400). */
     record Range(List<String> hours, String error) {
@@ -105,7 +87,7 @@ public class LakeOperations {
     // ---- the API ----
 
     /** {@code GET /api/hours?from=&to=}: every hour with raw data in the range (default: the last 24 hours), oldest first. */
-    public Reply list(@Header("X-Api-Key") String key, @Header("from") String from, @Header("to") String to) {
+    public ApiReply list(@Header("X-Api-Key") String key, @Header("from") String from, @Header("to") String to) {
         if (!authorized(key)) {
             return unauthorized("list");
         }
@@ -128,11 +110,11 @@ public class LakeOperations {
             n.put("in_flight", s.map(HourState::glueInFlight).orElse(false) || sealer.map(x -> x.rollingUp(hour)).orElse(false));
         }
         count("list", "ok");
-        return new Reply(200, hours.toString());
+        return new ApiReply(200, hours.toString());
     }
 
     /** {@code GET /api/hours/{hour}/history}: the hour's transitions, oldest first. */
-    public Reply history(@Header("X-Api-Key") String key, @Header("hour") String hour) {
+    public ApiReply history(@Header("X-Api-Key") String key, @Header("hour") String hour) {
         if (!authorized(key)) {
             return unauthorized("history");
         }
@@ -154,22 +136,22 @@ public class LakeOperations {
                     .put("detail", t.detail());
         }
         count("history", "ok");
-        return new Reply(200, entries.toString());
+        return new ApiReply(200, entries.toString());
     }
 
     /** {@code POST /api/hours/{hour}/recurate} or {@code POST /api/hours/recurate?from=&to=}. */
-    public Reply recurate(@Header("X-Api-Key") String key, @Header("hour") String hour, @Header("from") String from,
+    public ApiReply recurate(@Header("X-Api-Key") String key, @Header("hour") String hour, @Header("from") String from,
                           @Header("to") String to) {
         return operate("recurate", key, hour, from, to);
     }
 
     /** {@code POST /api/hours/{hour}/rollup} or {@code POST /api/hours/rollup?from=&to=}. */
-    public Reply rollup(@Header("X-Api-Key") String key, @Header("hour") String hour, @Header("from") String from,
+    public ApiReply rollup(@Header("X-Api-Key") String key, @Header("hour") String hour, @Header("from") String from,
                         @Header("to") String to) {
         return operate("rollup", key, hour, from, to);
     }
 
-    private Reply operate(String operation, String key, String hour, String from, String to) {
+    private ApiReply operate(String operation, String key, String hour, String from, String to) {
         if (!authorized(key)) {
             return unauthorized(operation);
         }
@@ -204,7 +186,7 @@ public class LakeOperations {
         ObjectNode body = json.createObjectNode();
         ArrayNode accepted = body.putArray("accepted");
         outcome.accepted().forEach(accepted::add);
-        return new Reply(202, body.toString());
+        return new ApiReply(202, body.toString());
     }
 
     private void rollUp(HourSealer s, String hour) {
@@ -297,14 +279,14 @@ public class LakeOperations {
     }
 
     private boolean authorized(String key) {
-        return key != null && MessageDigest.isEqual(apiKey, key.getBytes(StandardCharsets.UTF_8));
+        return apiKey.matches(key);
     }
 
-    private Reply unauthorized(String operation) {
+    private ApiReply unauthorized(String operation) {
         return error(operation, 401, "missing or wrong X-Api-Key header");
     }
 
-    private Reply error(String operation, int status, String message) {
+    private ApiReply error(String operation, int status, String message) {
         count(operation, switch (status) {
             case 400 -> "bad_request";
             case 401 -> "unauthorized";
@@ -312,7 +294,7 @@ public class LakeOperations {
             case 409 -> "refused";
             default -> "unavailable";
         });
-        return new Reply(status, json.createObjectNode().put("error", message).toString());
+        return new ApiReply(status, json.createObjectNode().put("error", message).toString());
     }
 
     private void count(String operation, String outcome) {

@@ -41,7 +41,7 @@ class DashboardTest {
         return new Dashboard(c.getConfigMapping(TributaryConfig.class), c.getConfigMapping(DashboardConfig.class), null, registry, JSON);
     }
 
-    private static JsonNode json(Dashboard.Reply r) throws Exception {
+    private static JsonNode json(io.tributary.api.ApiReply r) throws Exception {
         return JSON.readTree(r.getJson());
     }
 
@@ -76,7 +76,7 @@ class DashboardTest {
     @Test
     void withRedshiftOffADatasetSaysHowToTurnItOn() throws Exception {
         Dashboard d = dashboard(new SimpleMeterRegistry(), Map.of());
-        Dashboard.Reply r = d.dataset("k", "minute_counts", "60");
+        io.tributary.api.ApiReply r = d.dataset("k", "minute_counts", "60");
         assertEquals(503, r.getStatus());
         assertEquals("redshift_off", json(r).get("reason").asText());
         assertTrue(json(r).get("error").asText().startsWith("Redshift is off: set tributary.redshift.enabled=true"));
