@@ -33,6 +33,14 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts the application with the given configuration (system properties) and waits until /q/health/live answers. */
     public static AppProcess start(Map<String, String> config, Path log) {
+        return start(config, null, log);
+    }
+
+    /**
+     * As {@link #start(Map, Path)}, the child process's environment being exactly {@code environment} (nothing inherited
+     * from the test JVM) when it is not null: a deployment's task environment.
+     */
+    public static AppProcess start(Map<String, String> config, Map<String, String> environment, Path log) {
         Path jar = StandIns.projectDir().resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: integration tests run after 'package'");
@@ -53,7 +61,12 @@ public final class AppProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar.toString());
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            if (environment != null) {
+                builder.environment().clear();
+                builder.environment().putAll(environment);
+            }
+            Process p = builder.start();
             AppProcess app = new AppProcess(p, port, log);
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
             app.awaitLive(Duration.ofSeconds(60));
@@ -117,6 +130,10 @@ public final class AppProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public int port() {
+        return port;
     }
 
     public long pid() {
