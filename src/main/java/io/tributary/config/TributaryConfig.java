@@ -106,17 +106,9 @@ public interface TributaryConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** How long after a minute ends its window stays open for late events, before it is merged and closed. */
-        @WithDefault("30s")
-        Duration allowedLateness();
-
-        /** How often closed windows are looked for and merged into Redshift. */
+        /** How often the counts of batches made durable are merged into Redshift. */
         @WithDefault("5s")
         Duration flushInterval();
-
-        /** Most open windows held in memory; beyond it events are left to the hourly rollup (counted as dropped). */
-        @WithDefault("200000")
-        int maxOpenWindows();
     }
 
     interface Query {
@@ -182,7 +174,8 @@ public interface TributaryConfig {
         /** The job's --raw_path; unset means s3://<tributary.lake.raw-bucket>/<tributary.lake.raw-prefix>. */
         Optional<String> rawPath();
 
-        /** How far past an hour's end every shard must be (or how long a shard must be idle) before the hour is sealed. */
+        /** How far past an hour's end every shard must be durable (its published position or a read at its tip) before
+         *  the hour is sealed; covers Kinesis read-after-write delay and clock skew. */
         @WithDefault("5m")
         Duration gracePeriod();
 
@@ -210,12 +203,22 @@ public interface TributaryConfig {
         @WithDefault("P2D")
         Duration lookback();
 
+        /** How long after its end a curated hour is watched for raw objects written after its run started (late data,
+         *  a replay); such an hour is curated and rolled up again. One LIST of the hour's raw prefix per round. */
+        @WithDefault("6h")
+        Duration lateObjectWindow();
+
+        /** Lambda mode: how long an hour claimed by a Step Functions execution stays its own; a claim older than this
+         *  (an execution that died) is claimed again. Keep it above the state machine's timeout. */
+        @WithDefault("3h")
+        Duration claimTimeout();
+
         /** Key prefix (in the raw bucket) of the durable per-hour state objects. */
         @WithDefault("_tributary/state/hours")
         String statePrefix();
 
-        /** Also seal the current, still open hour once every shard is idle past the grace period: tests and dev mode
-         *  only (a record arriving later in that hour would need the hour run again). */
+        /** Also seal the current, still open hour once every shard was read at its tip with everything durable: tests
+         *  and dev mode only (a record arriving later in that hour re-opens it: it is curated again). */
         @WithDefault("false")
         boolean sealOpenHour();
     }

@@ -131,7 +131,6 @@ public class StreamIngest {
         RoutedRecord routed = processor.process(record, meta);
         if (routed.reason() == null) {
             valid.increment();
-            minutes.add(routed.facts());
         } else {
             invalid.get(routed.reason()).increment();
         }
@@ -181,6 +180,10 @@ public class StreamIngest {
     /** Called after the object is durably in S3: advances the checkpoint and records the flush. */
     public void committed(@ExchangeProperty(BATCH) SealedBatch batch, @Header("tributaryPutStarted") Long started) {
         batcher.committed(batch);
+        if (batch.zone() == Zone.RAW) {
+            // the part: the object's file name (<shard>-<first>-<last>.json.gz), the same for a batch written again with the same cut
+            minutes.durable(batch.key().substring(batch.key().lastIndexOf('/') + 1), batcher.tallies(batch));
+        }
         batches.get(batch.zone()).increment();
         bytes.get(batch.zone()).increment(batch.body().length);
         batchRecords.record(batch.records());
