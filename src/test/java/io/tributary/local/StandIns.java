@@ -54,6 +54,16 @@ public final class StandIns {
                 logDir.resolve("kinesalite.log"), Duration.ofSeconds(30), "KINESALITE_PORT=");
     }
 
+    /** dynalite (the DynamoDB stand-in where the Kinesis Client Library keeps its leases), in memory, on 127.0.0.1. */
+    public static StandInProcess dynalite(Path logDir) {
+        Path local = projectDir().resolve("local");
+        if (!Files.isDirectory(local.resolve("node_modules/dynalite"))) {
+            run(List.of("npm", "ci", "--no-audit", "--no-fund"), local);
+        }
+        return StandInProcess.start("dynalite", List.of("node", "dynalite.js", "0"), local, 0,
+                logDir.resolve("dynalite.log"), Duration.ofSeconds(30), "DYNALITE_PORT=");
+    }
+
     /** s3proxy (filesystem provider: objects are plain files at basedir/bucket/key) on 127.0.0.1. */
     public static StandInProcess s3proxy(Path basedir, Path logDir) {
         Path jar = projectDir().resolve("target/stand-ins/s3proxy.jar");
