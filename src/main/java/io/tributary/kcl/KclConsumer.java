@@ -122,7 +122,7 @@ public class KclConsumer extends DefaultConsumer implements ShardIngestProcessor
     private void runScheduler() {
         try {
             scheduler.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.error("KCL scheduler failed", e);
             getEndpoint().getComponent().status.schedulerFailed(e.toString());
             return;
