@@ -135,6 +135,12 @@ public final class Batcher {
         return p == null || p.checkpoint == null ? null : new ShardPosition(p.checkpoint, p.checkpointArrival);
     }
 
+    /** Records of the shard read but not yet durable. */
+    public synchronized long pending(String shardId) {
+        ShardProgress p = shards.get(shardId);
+        return p == null ? 0 : p.pendingRecords;
+    }
+
     /** Whether this process tracks the shard (read it, or restored its checkpoint). */
     public synchronized boolean tracks(String shardId) {
         return shards.containsKey(shardId);

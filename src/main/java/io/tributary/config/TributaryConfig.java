@@ -354,6 +354,11 @@ public interface TributaryConfig {
         @WithDefault("NONE")
         String metricsLevel();
 
+        /** Backpressure: a shard's record processor takes no further GetRecords batch while this many of its records are
+         *  read but not durable in S3 (an S3 outage holds the shard instead of filling the heap). */
+        @WithDefault("1000000")
+        long maxUndurableRecords();
+
         /** Readiness reports the consumer DOWN when a shard it owns holds records not durable in S3 and its durable
          *  position has not moved for this long, or it has not been handed a GetRecords result for this long. */
         @WithDefault("5m")

@@ -89,7 +89,7 @@ public class KclConsumer extends DefaultConsumer implements ShardIngestProcessor
                 InitialPositionInStream.valueOf(config.kinesis().iteratorType()));
         ConfigsBuilder configs = new ConfigsBuilder(new SingleStreamTracker(stream, initial), kcl.applicationName(), kinesis, dynamo,
                 cloudWatch, workerId, () -> new ShardIngestProcessor(this, c.batcher, c.store, c.status, kcl.checkpointInterval(),
-                kcl.failoverTime()));
+                kcl.failoverTime(), kcl.maxUndurableRecords(), () -> stopping));
         kcl.leaseTable().ifPresent(configs::tableName);
 
         RetrievalSpecificConfig retrieval = kcl.enhancedFanOut()

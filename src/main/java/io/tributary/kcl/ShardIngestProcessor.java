@@ -50,6 +50,8 @@ final class ShardIngestProcessor implements ShardRecordProcessor {
     private final KclStatus status;
     private final long checkpointIntervalNanos;
     private final Duration shardEndWait;
+    private final long maxUndurable;
+    private final java.util.function.BooleanSupplier stopping;
 
     private String shardId;
     /** Last value checkpointed to the KCL (or the lease's checkpoint at start): KCL checkpoints only move forward. */
@@ -60,7 +62,9 @@ final class ShardIngestProcessor implements ShardRecordProcessor {
     private Exception failure;
 
     ShardIngestProcessor(Pipeline pipeline, Batcher batcher, CheckpointStore store, KclStatus status, Duration checkpointInterval,
-                         Duration shardEndWait) {
+                         Duration shardEndWait, long maxUndurable, java.util.function.BooleanSupplier stopping) {
+        this.maxUndurable = maxUndurable;
+        this.stopping = stopping;
         this.pipeline = pipeline;
         this.batcher = batcher;
         this.store = store;
@@ -115,6 +119,11 @@ final class ShardIngestProcessor implements ShardRecordProcessor {
         }
         status.handed(shardId, durableSequence());
         checkpointDurable(input.checkpointer(), false);
+        // backpressure: while S3 does not take the writes, hold the shard here (KCL stops asking for more of it; its
+        // iterator may expire meanwhile, and the KCL gets a new one after the last record read)
+        while (batcher.pending(shardId) > maxUndurable && !stopping.getAsBoolean()) {
+            sleep(200);
+        }
     }
 
     @Override
@@ -223,7 +232,7 @@ final class ShardIngestProcessor implements ShardRecordProcessor {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the end of shard waited for durable writes", e);
+            throw new IllegalStateException("interrupted while waiting for durable writes", e);
         }
     }
 }
