@@ -335,6 +335,10 @@ public interface TributaryConfig {
         @WithDefault("10s")
         Duration failoverTime();
 
+        /** How often the leader assigns expired and unassigned leases (KCL 3 leaseAssignmentIntervalMillis); default
+         *  twice the failover time. A dead worker's shards are read again after about failover time + this. */
+        Optional<Duration> leaseAssignmentInterval();
+
         /** How often the leader lists shards to create leases for new ones (KCL shardSyncIntervalMillis; the shard sync
          *  run at start also idles this long). */
         @WithDefault("60s")

@@ -101,11 +101,13 @@ public class KclConsumer extends DefaultConsumer implements ShardIngestProcessor
         if (level == MetricsLevel.NONE) {
             metrics.metricsFactory(new NullMetricsFactory());
         }
+        var leases = configs.leaseManagementConfig().failoverTimeMillis(kcl.failoverTime().toMillis())
+                .shardSyncIntervalMillis(kcl.shardSyncInterval().toMillis());
+        kcl.leaseAssignmentInterval().ifPresent(i -> leases.leaseAssignmentIntervalMillis(i.toMillis()));
         scheduler = new Scheduler(
                 configs.checkpointConfig(),
                 configs.coordinatorConfig(),
-                configs.leaseManagementConfig().failoverTimeMillis(kcl.failoverTime().toMillis())
-                        .shardSyncIntervalMillis(kcl.shardSyncInterval().toMillis()),
+                leases,
                 configs.lifecycleConfig().aggregatorUtil(new RawRecords()),
                 metrics,
                 // empty GetRecords results reach the processor too: it checkpoints what the age flush made durable

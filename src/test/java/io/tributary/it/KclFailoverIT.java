@@ -74,6 +74,7 @@ class KclFailoverIT {
         Map<String, String> c = lake.kclConfig(dynalite.endpoint(), application, worker);
         c.put("tributary.kcl.failover-time", FAILOVER_TIME.toSeconds() + "s");
         c.put("tributary.kcl.shard-sync-interval", "2s");
+        c.put("tributary.kcl.lease-assignment-interval", "2s");
         c.put("tributary.kcl.checkpoint-interval", "1s");
         c.put("tributary.checkpoint.interval", "1s");
         c.put("tributary.batch.max-age", "2s");

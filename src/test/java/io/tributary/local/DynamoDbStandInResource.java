@@ -30,6 +30,7 @@ public class DynamoDbStandInResource implements QuarkusTestResourceLifecycleMana
                 "tributary.kcl.application-name", "tributary-test-" + UUID.randomUUID().toString().substring(0, 8),
                 "tributary.kcl.failover-time", "6s",
                 "tributary.kcl.shard-sync-interval", "2s",
+                "tributary.kcl.lease-assignment-interval", "2s",
                 "tributary.kcl.checkpoint-interval", "500ms");
     }
 
