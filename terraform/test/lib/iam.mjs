@@ -55,6 +55,7 @@ export async function deployedNames(tree, contract) {
   const redshiftSecret = await attr(tree, 'modules/redshift', 'aws_secretsmanager_secret', 'app');
   const apiKeySecret = await attr(tree, 'modules/app', 'aws_secretsmanager_secret', 'api_key');
   const lambdaLogGroup = await attr(tree, 'modules/lambda_consumer', 'aws_cloudwatch_log_group', 'this');
+  const kclApplication = fix(await evaluate(tree, moduleAt(tree, 'modules/app'), 'local.kcl_application_name'));
   return {
     buckets,
     stream,
@@ -88,6 +89,7 @@ export async function deployedNames(tree, contract) {
       athena_workgroup_arn: arn('athena', `workgroup/${workgroup}`),
       redshift_secret_arn: arn('secretsmanager', `secret:${redshiftSecret}-AbCdEf`),
       'aws_secretsmanager_secret.api_key.arn': arn('secretsmanager', `secret:${apiKeySecret}-GhIjKl`),
+      'local.kcl_table_arn': arn('dynamodb', `table/${kclApplication}`),
     },
     lambda: {
       'aws_cloudwatch_log_group.this.arn': arn('logs', `log-group:${lambdaLogGroup}`),

@@ -131,6 +131,36 @@ public final class Batcher {
         return sealed;
     }
 
+    /** Seals every open batch of one shard (a KCL record processor that ends its shard or is asked to shut down). */
+    public synchronized List<SealedBatch> drain(String shardId) {
+        List<SealedBatch> sealed = new ArrayList<>(0);
+        for (Iterator<OpenBatch> it = open.values().iterator(); it.hasNext();) {
+            OpenBatch b = it.next();
+            if (b.shardId.equals(shardId)) {
+                it.remove();
+                sealed.add(seal(b));
+            }
+        }
+        return sealed;
+    }
+
+    /** The shard's durable checkpoint (last sequence number durable in S3 with everything before it), or null. */
+    public synchronized ShardPosition durable(String shardId) {
+        ShardProgress p = shards.get(shardId);
+        return p == null || p.checkpoint == null ? null : new ShardPosition(p.checkpoint, p.checkpointArrival);
+    }
+
+    /** Records of the shard read but not yet durable. */
+    public synchronized long pending(String shardId) {
+        ShardProgress p = shards.get(shardId);
+        return p == null ? 0 : p.pendingRecords;
+    }
+
+    /** Whether this process tracks the shard (read it, or restored its checkpoint). */
+    public synchronized boolean tracks(String shardId) {
+        return shards.containsKey(shardId);
+    }
+
     /** Marks a written batch durable and advances its shard's checkpoint as far as the durable prefix allows. */
     public synchronized void committed(SealedBatch batch) {
         OpenBatch b = (OpenBatch) batch.token();

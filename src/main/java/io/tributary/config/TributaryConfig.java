@@ -16,6 +16,9 @@ public interface TributaryConfig {
     /** The Kinesis stream and consumer. */
     Kinesis kinesis();
 
+    /** The Kinesis Client Library consumer (leases in DynamoDB): {@code tributary.kinesis.consumer=kcl}. */
+    Kcl kcl();
+
     /** The S3 data lake. */
     Lake lake();
 
@@ -290,6 +293,11 @@ public interface TributaryConfig {
         /** Endpoint override (local Kinesis stand-in); unset on AWS. */
         Optional<String> endpointOverride();
 
+        /** Which container-mode consumer reads the stream: {@code kcl} (leases, any number of processes) or {@code polling}
+         *  (one process only); selects routes/kinesis-to-raw/&lt;consumer&gt;.yaml. */
+        @WithDefault("kcl")
+        String consumer();
+
         /** Run the container-mode consumer route (false in Lambda mode, where the event source mapping polls). */
         @WithDefault("true")
         boolean consumerEnabled();
@@ -309,6 +317,63 @@ public interface TributaryConfig {
         /** Milliseconds between checks for new or closed shards (resharding). */
         @WithDefault("10000")
         long shardMonitorIntervalMs();
+    }
+
+    interface Kcl {
+        /** KCL application name: names the lease table ({@code <name>}), the coordinator state table
+         *  ({@code <name>-CoordinatorState}) and the worker metrics table ({@code <name>-WorkerMetricStats}). */
+        @WithDefault("tributary")
+        String applicationName();
+
+        /** Lease table name, when it is not the application name. */
+        Optional<String> leaseTable();
+
+        /** Worker identifier in the lease table; default: host name and a random suffix (unique per process). */
+        Optional<String> workerId();
+
+        /** Endpoint override of DynamoDB (local stand-in: dynalite); unset on AWS. */
+        Optional<String> dynamodbEndpointOverride();
+
+        /** A lease not renewed for this long is taken over by another worker (KCL failoverTimeMillis). */
+        @WithDefault("10s")
+        Duration failoverTime();
+
+        /** How often the leader assigns expired and unassigned leases (KCL 3 leaseAssignmentIntervalMillis); default
+         *  twice the failover time. A dead worker's shards are read again after about failover time + this. */
+        Optional<Duration> leaseAssignmentInterval();
+
+        /** How often the leader lists shards to create leases for new ones (KCL shardSyncIntervalMillis; the shard sync
+         *  run at start also idles this long). */
+        @WithDefault("60s")
+        Duration shardSyncInterval();
+
+        /** At most this often a record processor writes its durable position as the KCL checkpoint (a DynamoDB write). */
+        @WithDefault("5s")
+        Duration checkpointInterval();
+
+        /** Enhanced fan-out (SubscribeToShard, a dedicated 2 MB/s per shard per consumer) instead of polling with
+         *  GetRecords. Not available on the local Kinesis stand-in; needs the kinesis:*StreamConsumer and SubscribeToShard
+         *  permissions. */
+        @WithDefault("false")
+        boolean enhancedFanOut();
+
+        /** KCL metrics to CloudWatch: NONE (default; the application's own metrics are EMF), SUMMARY or DETAILED. */
+        @WithDefault("NONE")
+        String metricsLevel();
+
+        /** Backpressure: a shard's record processor takes no further GetRecords batch while this many of its records are
+         *  read but not durable in S3 (an S3 outage holds the shard instead of filling the heap). */
+        @WithDefault("1000000")
+        long maxUndurableRecords();
+
+        /** Readiness reports the consumer DOWN when a shard it owns holds records not durable in S3 and its durable
+         *  position has not moved for this long, or it has not been handed a GetRecords result for this long. */
+        @WithDefault("5m")
+        Duration stallTimeout();
+
+        /** How long the KCL graceful shutdown (final checkpoints, lease release) may take when the route stops. */
+        @WithDefault("20s")
+        Duration shutdownTimeout();
     }
 
     interface Lake {

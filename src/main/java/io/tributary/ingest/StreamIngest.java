@@ -126,6 +126,30 @@ public class StreamIngest {
         return sealed.isEmpty() ? null : sealed;
     }
 
+    /**
+     * Processes one GetRecords batch of one shard (the KCL consumer's exchange) in shard order, as {@link #accept} does
+     * per record; returns every batch this sealed, or null when it sealed none.
+     */
+    public List<SealedBatch> acceptBatch(@Body KinesisBatch batch) {
+        List<SealedBatch> sealed = null;
+        for (KinesisBatch.Record r : batch.records()) {
+            List<SealedBatch> s = accept(r.data(), batch.shardId(), r.sequenceNumber(), r.arrival());
+            if (s != null) {
+                if (sealed == null) {
+                    sealed = new ArrayList<>(s);
+                } else {
+                    sealed.addAll(s);
+                }
+            }
+        }
+        return sealed;
+    }
+
+    /** Every open batch of one shard. */
+    public List<SealedBatch> drain(String shardId) {
+        return batcher.drain(shardId);
+    }
+
     private RoutedRecord process(byte[] record, RecordMeta meta) {
         received.increment();
         RoutedRecord routed = processor.process(record, meta);
