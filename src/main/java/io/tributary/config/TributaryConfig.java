@@ -342,6 +342,11 @@ public interface TributaryConfig {
          *  twice the failover time. A dead worker's shards are read again after about failover time + this. */
         Optional<Duration> leaseAssignmentInterval();
 
+        /** How often each worker reports its metrics to the worker metrics table (KCL 3 workerMetricsReporterFreqInMillis,
+         *  default 30 s). The leader treats a worker as alive while its report is fresher than twice this, and does not
+         *  reassign a dead worker's expired leases before that. */
+        Optional<Duration> workerMetricsReportInterval();
+
         /** How often the leader lists shards to create leases for new ones (KCL shardSyncIntervalMillis; the shard sync
          *  run at start also idles this long). */
         @WithDefault("60s")

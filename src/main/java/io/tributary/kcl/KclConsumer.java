@@ -104,6 +104,8 @@ public class KclConsumer extends DefaultConsumer implements ShardIngestProcessor
         var leases = configs.leaseManagementConfig().failoverTimeMillis(kcl.failoverTime().toMillis())
                 .shardSyncIntervalMillis(kcl.shardSyncInterval().toMillis());
         kcl.leaseAssignmentInterval().ifPresent(i -> leases.leaseAssignmentIntervalMillis(i.toMillis()));
+        kcl.workerMetricsReportInterval().ifPresent(i -> leases.workerUtilizationAwareAssignmentConfig()
+                .workerMetricsReporterFreqInMillis(i.toMillis()));
         scheduler = new Scheduler(
                 configs.checkpointConfig(),
                 configs.coordinatorConfig(),

@@ -75,6 +75,7 @@ class KclFailoverIT {
         c.put("tributary.kcl.failover-time", FAILOVER_TIME.toSeconds() + "s");
         c.put("tributary.kcl.shard-sync-interval", "2s");
         c.put("tributary.kcl.lease-assignment-interval", "2s");
+        c.put("tributary.kcl.worker-metrics-report-interval", "2s");
         c.put("tributary.kcl.checkpoint-interval", "1s");
         c.put("tributary.checkpoint.interval", "1s");
         c.put("tributary.batch.max-age", "2s");
@@ -148,7 +149,8 @@ class KclFailoverIT {
                     }
                 });
                 chosen.set(held.isEmpty() ? null : Collections.max(held.entrySet(), Map.Entry.comparingByValue()).getKey());
-                return chosen.get() != null;
+                // mid-stream: the victim has read records of its shards (some durable, some only in its memory)
+                return chosen.get() != null && apps.get(chosen.get()).metric("tributary_records_received_total") > 0;
             });
             String victim = chosen.get();
             Map<String, String> before = owners(application);
