@@ -1,7 +1,6 @@
 package io.tributary.glue;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.input_file_name;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,6 +83,8 @@ public final class CuratedJob {
             defaultConfig(builder, "spark.driver.bindAddress", "127.0.0.1");
         }
         defaultConfig(builder, "spark.ui.enabled", "false");
+        // MERGE INTO and the maintenance procedures need Iceberg's SQL extensions (on Glue: --conf in the job's arguments)
+        defaultConfig(builder, "spark.sql.extensions", IcebergCurated.EXTENSIONS);
         builder.config("spark.sql.session.timeZone", "UTC");
         return builder.getOrCreate();
     }
@@ -124,8 +125,7 @@ public final class CuratedJob {
         String hourDir = stripSlash(rawPath) + "/" + arguments.arrivalHour().rawPartition();
         String errorsDir = stripSlash(errorsPath) + "/" + RawHourTransform.ARRIVAL_HOUR + "=" + arguments.arrivalHour().label();
         try {
-            RunSummary summary = curate(spark, arguments.arrivalHour(), hourDir, stripSlash(curatedPath), errorsDir,
-                    arguments.maxRecordsPerFile(), started, t0);
+            RunSummary summary = curate(spark, arguments, hourDir, stripSlash(curatedPath), errorsDir, started, t0);
             writeSummary(hadoop, summaryPath, summary);
             out.println(summary.toJson(false));
             return summary;
@@ -145,8 +145,11 @@ public final class CuratedJob {
         }
     }
 
-    private static RunSummary curate(SparkSession spark, ArrivalHour hour, String hourDir, String curatedPath, String errorsDir,
-            long maxRecordsPerFile, Instant started, long t0) throws IOException {
+    private static RunSummary curate(SparkSession spark, JobArguments arguments, String hourDir, String curatedPath,
+            String errorsDir, Instant started, long t0) throws Exception {
+        ArrivalHour hour = arguments.arrivalHour();
+        long maxRecordsPerFile = arguments.maxRecordsPerFile();
+        boolean iceberg = JobArguments.FORMAT_ICEBERG.equals(arguments.curatedFormat());
         TableContract contract = TableContract.load();
         List<FileStatus> objects = listInputObjects(spark.sparkContext().hadoopConfiguration(), hourDir);
         List<String> inputs = objects.stream().map(o -> o.getPath().toString()).toList();
@@ -167,8 +170,9 @@ public final class CuratedJob {
         // Wall time of each Spark action, so a slow run shows where its time went.
         Map<String, Long> phases = new LinkedHashMap<>();
         long tPhase = System.nanoTime();
+        // _metadata.file_path, not input_file_name(): the MERGE into the Iceberg table needs a deterministic source plan
         Dataset<Row> lines = spark.read().text(inputs.toArray(new String[0]))
-                .withColumn(RawHourTransform.SOURCE, input_file_name());
+                .withColumn(RawHourTransform.SOURCE, col("_metadata.file_path"));
         // One parse, one shuffle (the dedup window), one cache; three actions read the cache: counts, errors, curated.
         Dataset<Row> ranked = RawHourTransform.rankByEarliestArrival(RawHourTransform.classify(lines, contract))
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -218,7 +222,18 @@ public final class CuratedJob {
             partitions.sort(Comparator.comparing(RunSummary.Partition::eventDate).thenComparingInt(RunSummary.Partition::eventHour));
             long written = partitions.stream().mapToLong(RunSummary.Partition::rows).sum();
 
-            if (written > 0) {
+            if (iceberg) {
+                // Even with no row to write: a re-run that now rejects everything must remove the hour's earlier rows.
+                Dataset<Row> curated = RawHourTransform.curated(ranked, contract, hour);
+                IcebergCurated table = IcebergCurated.open(spark, arguments, curatedPath);
+                table.ensureTable(curated.schema());
+                if (JobArguments.WRITE_OVERWRITE.equals(arguments.writeMode())) {
+                    table.overwriteHour(curated, hour.label());
+                } else {
+                    table.mergeHour(curated, hour.label());
+                }
+                phase(phases, "write_curated", tPhase);
+            } else if (written > 0) {
                 Dataset<Row> curated = RawHourTransform.curated(ranked, contract, hour);
                 String[] partitionKeys = contract.curatedPartitionKeys().stream().map(TableContract.Column::name)
                         .toArray(String[]::new);

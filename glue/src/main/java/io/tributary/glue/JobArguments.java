@@ -26,7 +26,12 @@ public record JobArguments(
         Optional<String> s3Region,
         Optional<String> sparkMaster,
         String logLevel,
-        long maxRecordsPerFile) {
+        long maxRecordsPerFile,
+        String curatedFormat,
+        String icebergCatalog,
+        Optional<String> curatedTable,
+        String writeMode,
+        String maintenance) {
 
     public static final String RAW_PATH = "raw_path";
     public static final String CURATED_PATH = "curated_path";
@@ -40,6 +45,23 @@ public record JobArguments(
     public static final String SPARK_MASTER = "spark_master";
     public static final String LOG_LEVEL = "log_level";
     public static final String MAX_RECORDS_PER_FILE = "max_records_per_file";
+    public static final String CURATED_FORMAT = "curated_format";
+    public static final String ICEBERG_CATALOG = "iceberg_catalog";
+    public static final String CURATED_TABLE = "curated_table";
+    public static final String WRITE_MODE = "write_mode";
+    public static final String MAINTENANCE = "maintenance";
+
+    /** The curated zone's formats: the Iceberg table (default) or the Hive-style layout of before (kept for the benchmark). */
+    public static final String FORMAT_ICEBERG = "iceberg";
+    public static final String FORMAT_HIVE = "hive";
+    /** The Iceberg catalogs: the Glue Data Catalog (on AWS) or a HadoopCatalog beside the table (local runs, the stand-ins). */
+    public static final String CATALOG_GLUE = "glue";
+    public static final String CATALOG_HADOOP = "hadoop";
+    /** How a run replaces its arrival hour's rows in the Iceberg table (see glue/README.md for the measurements). */
+    public static final String WRITE_MERGE = "merge";
+    public static final String WRITE_OVERWRITE = "overwrite";
+    /** Maintenance runs instead of a curation run: none (curate), compact, expire, or all (compact then expire). */
+    public static final List<String> MAINTENANCE_MODES = List.of("none", "compact", "expire", "all");
 
     /** {@code auto}: map s3:// to s3a:// unless the runtime has an s3:// file system of its own (Glue's EMRFS). */
     public static final String SCHEME_MAP_AUTO = "auto";
@@ -50,6 +72,8 @@ public record JobArguments(
             "         --raw_path <uri> --arrival_hour yyyy-MM-dd-HH --curated_path <uri> --errors_path <uri> --summary_path <uri>",
             "         [--path_scheme_map auto|none|s3=s3a[,from=to]] [--s3_endpoint http://host:port] [--s3_path_style true|false]",
             "         [--s3_region <region>] [--spark_master local[2]] [--log_level WARN] [--max_records_per_file 0]",
+            "         [--curated_format iceberg|hive] [--iceberg_catalog hadoop|glue] [--curated_table database.table]",
+            "         [--write_mode merge|overwrite] [--maintenance none|compact|expire|all]",
             "  Unknown --keys (Glue's --JOB_ID, --JOB_RUN_ID, --TempDir, --job-bookmark-option, ...) are ignored.",
             "  S3A endpoint and credentials also come from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,",
             "  AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION.");
@@ -151,9 +175,21 @@ public record JobArguments(
             }
         }
 
+        String format = oneOf(a, CURATED_FORMAT, FORMAT_ICEBERG, List.of(FORMAT_ICEBERG, FORMAT_HIVE));
+        String catalog = oneOf(a, ICEBERG_CATALOG, CATALOG_HADOOP, List.of(CATALOG_HADOOP, CATALOG_GLUE));
+        Optional<String> table = firstNonBlank(a.get(CURATED_TABLE));
+        if (table.isPresent() && !table.get().matches("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new JobArgumentException("--" + CURATED_TABLE + " must be database.table, got '" + table.get() + "'");
+        }
+        if (CATALOG_GLUE.equals(catalog) && table.isEmpty() && FORMAT_ICEBERG.equals(format)) {
+            throw new JobArgumentException("--" + CURATED_TABLE + " (database.table) is required with --" + ICEBERG_CATALOG + " glue");
+        }
+        String writeMode = oneOf(a, WRITE_MODE, WRITE_MERGE, List.of(WRITE_MERGE, WRITE_OVERWRITE));
+        String maintenance = oneOf(a, MAINTENANCE, "none", MAINTENANCE_MODES);
+
         return new JobArguments(raw, curated, errors, summary, hour, schemeMap, endpoint, pathStyle,
                 firstNonBlank(a.get(S3_REGION), env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION")),
-                firstNonBlank(a.get(SPARK_MASTER)), logLevel, maxRecords);
+                firstNonBlank(a.get(SPARK_MASTER)), logLevel, maxRecords, format, catalog, table, writeMode, maintenance);
     }
 
     /**
@@ -203,6 +239,15 @@ public record JobArguments(
             }
         }
         return value;
+    }
+
+    private static String oneOf(Map<String, String> a, String key, String dflt, List<String> allowed) {
+        String v = Optional.ofNullable(a.get(key)).map(String::trim).filter(x -> !x.isEmpty()).orElse(dflt)
+                .toLowerCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw new JobArgumentException("--" + key + " must be one of " + String.join(", ", allowed) + ", got '" + a.get(key) + "'");
+        }
+        return v;
     }
 
     private static boolean bool(Map<String, String> a, String key) {
