@@ -11,7 +11,7 @@ import scala.collection.JavaConverters._
 object GlueEntry {
 
   private val Required = Array("JOB_NAME", "raw_path", "arrival_hour", "curated_path", "errors_path", "summary_path")
-  private val Optional = Seq("log_level", "max_records_per_file")
+  private val Optional = Seq("log_level", "max_records_per_file", "curated_format", "iceberg_catalog", "curated_table", "write_mode", "maintenance")
 
   def main(sysArgs: Array[String]): Unit = {
     val args = GlueArgParser.getResolvedOptions(sysArgs, Required)
