@@ -65,7 +65,8 @@ public final class CuratedJob {
             return 0;
         } catch (Exception e) {
             // Exception, not RuntimeException: Spark throws its checked SparkException from Scala code.
-            err.println(LOG_PREFIX + "run for arrival hour " + arguments.arrivalHour() + " failed: " + e);
+            err.println(LOG_PREFIX + (arguments.maintenanceRun() ? "maintenance run " + arguments.maintenance()
+                    : "run for arrival hour " + arguments.arrivalHour()) + " failed: " + e);
             e.printStackTrace(err);
             return 1;
         } finally {
@@ -75,7 +76,8 @@ public final class CuratedJob {
 
     /** A Spark session for a run outside Glue: local[2] on loopback unless spark.* system properties (spark-submit) say otherwise. */
     static SparkSession localSession(JobArguments arguments) {
-        SparkSession.Builder builder = SparkSession.builder().appName("tributary-curated-" + arguments.arrivalHour());
+        SparkSession.Builder builder = SparkSession.builder().appName("tributary-curated-"
+                + (arguments.maintenanceRun() ? "maintenance" : arguments.arrivalHour().label()));
         String master = System.getProperty("spark.master", arguments.sparkMaster().orElse("local[2]"));
         builder.master(master);
         if (master.startsWith("local")) {
@@ -107,7 +109,12 @@ public final class CuratedJob {
         return run(spark, JobArguments.parse(args, env), env, System.out);
     }
 
+    /** Curates one arrival hour; a maintenance run ({@code --maintenance}) compacts and expires instead and returns null. */
     static RunSummary run(SparkSession spark, JobArguments arguments, Map<String, String> env, PrintStream out) {
+        if (arguments.maintenanceRun()) {
+            IcebergMaintenance.run(spark, arguments, env, out);
+            return null;
+        }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -279,10 +286,14 @@ public final class CuratedJob {
 
     /** Writes the summary as one object through Hadoop's FileSystem, so s3a://, s3:// (EMRFS) and file:// all work. */
     static void writeSummary(Configuration conf, String summaryPath, RunSummary summary) throws IOException {
-        Path path = new Path(summaryPath);
+        writeText(conf, summaryPath, summary.toJson(true));
+    }
+
+    static void writeText(Configuration conf, String file, String text) throws IOException {
+        Path path = new Path(file);
         FileSystem fs = path.getFileSystem(conf);
         try (OutputStream os = fs.create(path, true)) {
-            os.write(summary.toJson(true).getBytes(StandardCharsets.UTF_8));
+            os.write(text.getBytes(StandardCharsets.UTF_8));
             os.write('\n');
         }
     }

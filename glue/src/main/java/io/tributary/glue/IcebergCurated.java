@@ -37,12 +37,14 @@ public final class IcebergCurated {
     private final SparkSession spark;
     private final String catalog;
     private final String table;
+    private final String tableInCatalog;
     private final String location;
 
-    private IcebergCurated(SparkSession spark, String catalog, String table, String location) {
+    private IcebergCurated(SparkSession spark, String catalog, String tableInCatalog, String location) {
         this.spark = spark;
         this.catalog = catalog;
-        this.table = table;
+        this.tableInCatalog = tableInCatalog;
+        this.table = catalog + "." + tableInCatalog;
         this.location = location;
     }
 
@@ -80,9 +82,10 @@ public final class IcebergCurated {
             spark.conf().set(prefix + ".catalog-impl", "org.apache.iceberg.aws.glue.GlueCatalog");
             spark.conf().set(prefix + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
             spark.conf().set(prefix + ".warehouse", parent(path));
+            spark.conf().set(prefix + ".cache-enabled", "false");
             String table = arguments.curatedTable().orElseThrow(() -> new JobArgumentException(
                     "--" + JobArguments.CURATED_TABLE + " (database.table) is required with --" + JobArguments.ICEBERG_CATALOG + " glue"));
-            return new IcebergCurated(spark, name, name + "." + table, path);
+            return new IcebergCurated(spark, name, table, path);
         }
         int last = path.lastIndexOf('/');
         int secondLast = last > 0 ? path.lastIndexOf('/', last - 1) : -1;
@@ -98,11 +101,23 @@ public final class IcebergCurated {
         spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
         spark.conf().set(prefix + ".type", "hadoop");
         spark.conf().set(prefix + ".warehouse", warehouse);
-        return new IcebergCurated(spark, name, name + "." + quote(namespace) + "." + quote(tableName), path);
+        // every run (and, in tests, every run in one session) reads the latest commit, not a cached one
+        spark.conf().set(prefix + ".cache-enabled", "false");
+        return new IcebergCurated(spark, name, quote(namespace) + "." + quote(tableName), path);
     }
 
     public String table() {
         return table;
+    }
+
+    /** The Spark catalog's name (for its system procedures). */
+    public String catalog() {
+        return catalog;
+    }
+
+    /** The table's name inside its catalog (namespace.table), as the system procedures take it. */
+    public String tableInCatalog() {
+        return tableInCatalog;
     }
 
     public String location() {

@@ -31,7 +31,10 @@ public record JobArguments(
         String icebergCatalog,
         Optional<String> curatedTable,
         String writeMode,
-        String maintenance) {
+        String maintenance,
+        int retainLast,
+        long snapshotRetentionHours,
+        long orphanRetentionHours) {
 
     public static final String RAW_PATH = "raw_path";
     public static final String CURATED_PATH = "curated_path";
@@ -50,6 +53,9 @@ public record JobArguments(
     public static final String CURATED_TABLE = "curated_table";
     public static final String WRITE_MODE = "write_mode";
     public static final String MAINTENANCE = "maintenance";
+    public static final String RETAIN_LAST = "retain_last";
+    public static final String SNAPSHOT_RETENTION_HOURS = "snapshot_retention_hours";
+    public static final String ORPHAN_RETENTION_HOURS = "orphan_retention_hours";
 
     /** The curated zone's formats: the Iceberg table (default) or the Hive-style layout of before (kept for the benchmark). */
     public static final String FORMAT_ICEBERG = "iceberg";
@@ -73,7 +79,9 @@ public record JobArguments(
             "         [--path_scheme_map auto|none|s3=s3a[,from=to]] [--s3_endpoint http://host:port] [--s3_path_style true|false]",
             "         [--s3_region <region>] [--spark_master local[2]] [--log_level WARN] [--max_records_per_file 0]",
             "         [--curated_format iceberg|hive] [--iceberg_catalog hadoop|glue] [--curated_table database.table]",
-            "         [--write_mode merge|overwrite] [--maintenance none|compact|expire|all]",
+            "         [--write_mode merge|overwrite] [--maintenance none|compact|expire|all] [--retain_last 5]",
+            "         [--snapshot_retention_hours 168] [--orphan_retention_hours 72]",
+            "  With --maintenance (not none) only --curated_path and --summary_path are required.",
             "  Unknown --keys (Glue's --JOB_ID, --JOB_RUN_ID, --TempDir, --job-bookmark-option, ...) are ignored.",
             "  S3A endpoint and credentials also come from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,",
             "  AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION.");
@@ -108,8 +116,11 @@ public record JobArguments(
         Map<String, String> a = new LinkedHashMap<>();
         args.forEach((k, v) -> a.put(k.startsWith("--") ? k.substring(2) : k, v));
 
+        String maintenance = oneOf(a, MAINTENANCE, "none", MAINTENANCE_MODES);
+        boolean maintenanceRun = !"none".equals(maintenance);
         List<String> missing = new ArrayList<>();
-        for (String key : List.of(RAW_PATH, ARRIVAL_HOUR, CURATED_PATH, ERRORS_PATH, SUMMARY_PATH)) {
+        for (String key : maintenanceRun ? List.of(CURATED_PATH, SUMMARY_PATH)
+                : List.of(RAW_PATH, ARRIVAL_HOUR, CURATED_PATH, ERRORS_PATH, SUMMARY_PATH)) {
             if (blank(a.get(key))) {
                 missing.add("--" + key);
             }
@@ -119,19 +130,21 @@ public record JobArguments(
                     + String.join(", ", missing));
         }
 
-        String raw = path(a, RAW_PATH);
+        String raw = blank(a.get(RAW_PATH)) ? "" : path(a, RAW_PATH);
         String curated = path(a, CURATED_PATH);
-        String errors = path(a, ERRORS_PATH);
+        String errors = blank(a.get(ERRORS_PATH)) ? "" : path(a, ERRORS_PATH);
         String summary = path(a, SUMMARY_PATH);
         if (summary.endsWith("/")) {
             throw new JobArgumentException("--" + SUMMARY_PATH + " must name a file, not a directory: '" + summary + "'");
         }
 
-        ArrivalHour hour;
-        try {
-            hour = ArrivalHour.parse(a.get(ARRIVAL_HOUR));
-        } catch (IllegalArgumentException e) {
-            throw new JobArgumentException("--" + ARRIVAL_HOUR + ": " + e.getMessage());
+        ArrivalHour hour = null;
+        if (!(maintenanceRun && blank(a.get(ARRIVAL_HOUR)))) {
+            try {
+                hour = ArrivalHour.parse(a.get(ARRIVAL_HOUR));
+            } catch (IllegalArgumentException e) {
+                throw new JobArgumentException("--" + ARRIVAL_HOUR + ": " + e.getMessage());
+            }
         }
 
         String schemeMap = Optional.ofNullable(a.get(PATH_SCHEME_MAP)).map(String::trim).filter(s -> !s.isEmpty())
@@ -185,11 +198,11 @@ public record JobArguments(
             throw new JobArgumentException("--" + CURATED_TABLE + " (database.table) is required with --" + ICEBERG_CATALOG + " glue");
         }
         String writeMode = oneOf(a, WRITE_MODE, WRITE_MERGE, List.of(WRITE_MERGE, WRITE_OVERWRITE));
-        String maintenance = oneOf(a, MAINTENANCE, "none", MAINTENANCE_MODES);
 
         return new JobArguments(raw, curated, errors, summary, hour, schemeMap, endpoint, pathStyle,
                 firstNonBlank(a.get(S3_REGION), env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION")),
-                firstNonBlank(a.get(SPARK_MASTER)), logLevel, maxRecords, format, catalog, table, writeMode, maintenance);
+                firstNonBlank(a.get(SPARK_MASTER)), logLevel, maxRecords, format, catalog, table, writeMode, maintenance,
+                (int) whole(a, RETAIN_LAST, 5, 1), whole(a, SNAPSHOT_RETENTION_HOURS, 168, 0), whole(a, ORPHAN_RETENTION_HOURS, 72, 24));
     }
 
     /**
@@ -239,6 +252,26 @@ public record JobArguments(
             }
         }
         return value;
+    }
+
+    private static long whole(Map<String, String> a, String key, long dflt, long min) {
+        if (blank(a.get(key))) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(a.get(key).trim());
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new JobArgumentException("--" + key + " must be a whole number >= " + min + ", got '" + a.get(key) + "'");
+    }
+
+    /** A maintenance run (compaction, snapshot expiry) instead of the curation of an arrival hour. */
+    public boolean maintenanceRun() {
+        return !"none".equals(maintenance);
     }
 
     private static String oneOf(Map<String, String> a, String key, String dflt, List<String> allowed) {
