@@ -225,3 +225,25 @@ resource "aws_iam_role_policy" "glue" {
   role   = aws_iam_role.glue.id
   policy = data.aws_iam_policy_document.glue.json
 }
+
+# --- Scheduled maintenance of the curated Iceberg table ----------------------------------------------------------
+# The same job with --maintenance all: compaction of small files (late events leave one small file per arrival hour in
+# older event-hour partitions), expiry of snapshots older than the retention (at least retain_last kept), and removal
+# of orphan files (left by killed runs) older than three days. Iceberg's optimistic commits let it run beside curation
+# runs: a conflicting commit is retried, and a run that still fails is retried on the next schedule.
+resource "aws_glue_trigger" "maintenance" {
+  name     = "${var.job_name}-maintenance"
+  type     = "SCHEDULED"
+  schedule = var.maintenance_schedule
+
+  actions {
+    job_name = aws_glue_job.this.name
+    arguments = {
+      "--maintenance"              = "all"
+      "--summary_path"             = "${var.summary_path}maintenance/latest.json"
+      "--snapshot_retention_hours" = tostring(var.snapshot_retention_hours)
+    }
+  }
+
+  tags = var.tags
+}

@@ -130,3 +130,15 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "maintenance_schedule" {
+  description = "When the curated table's maintenance run (compaction, snapshot expiry, orphan removal) starts: a Glue cron expression."
+  type        = string
+  default     = "cron(30 3 * * ? *)"
+}
+
+variable "snapshot_retention_hours" {
+  description = "Snapshots of the curated Iceberg table older than this are expired by the maintenance run (time travel reaches this far back)."
+  type        = number
+  default     = 168
+}
