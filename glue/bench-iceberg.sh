@@ -29,12 +29,13 @@ run() {
   /usr/bin/time -v -o "$work/$name.time" java "-Xmx$heap" $(cat "$here/target/spark-jvm-options.txt") -cp "$cp" \
     io.tributary.glue.CuratedJob --raw_path "$work/raw" --arrival_hour "$hour" --curated_path "$curated" \
     --errors_path "$work/errors-$name" --summary_path "$work/$name.json" --spark_master 'local[2]' "$@" > "$work/$name.out"
-  local job_ms write_ms peak_kb
+  local job_ms write_ms peak_kb cpu_s
+  cpu_s=$(awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.0f", s}' "$work/$name.time")
   job_ms=$(sed -n 's/.*"duration_ms":\([0-9]*\).*/\1/p' "$work/$name.out" | tail -1)
   write_ms=$(sed -n 's/.*"write_curated":\([0-9]*\).*/\1/p' "$work/$name.out" | tail -1)
   peak_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/$name.time")
-  printf '%-22s job %6.1f s (write_curated %6.1f s)  peak RSS %5d MB  load %s\n' "$name" \
-    "$(awk -v m="$job_ms" 'BEGIN {print m / 1000}')" "$(awk -v m="${write_ms:-0}" 'BEGIN {print m / 1000}')" \
+  printf '%-24s job %6.1f s (write_curated %6.1f s)  CPU %4s s  peak RSS %5d MB  load %s\n' "$name" \
+    "$(awk -v m="$job_ms" 'BEGIN {print m / 1000}')" "$(awk -v m="${write_ms:-0}" 'BEGIN {print m / 1000}')" "$cpu_s" \
     "$((peak_kb / 1024))" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 

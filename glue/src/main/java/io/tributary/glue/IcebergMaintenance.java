@@ -52,7 +52,7 @@ final class IcebergMaintenance {
         if (mode.equals("compact") || mode.equals("all")) {
             Row r = spark.sql("CALL " + procedures + "rewrite_data_files(table => " + name
                     + ", strategy => 'sort', sort_order => 'event_time ASC NULLS LAST, event_id ASC NULLS LAST', "
-                    + "options => map('min-input-files', '2', 'partial-progress.enabled', 'true'))").first();
+                    + "options => map('min-input-files', '2'))").first();
             summary.put("rewritten_data_files", ((Number) r.getAs("rewritten_data_files_count")).longValue());
             summary.put("added_data_files", ((Number) r.getAs("added_data_files_count")).longValue());
             summary.put("rewritten_bytes", ((Number) r.getAs("rewritten_bytes_count")).longValue());
