@@ -110,6 +110,9 @@ module "glue_job" {
   errors_bucket_arn    = module.lake.bucket_arns["errors"]
   raw_path             = module.catalog.raw_location
   curated_path         = module.catalog.curated_location
+  curated_table        = "${module.catalog.database_name}.${module.catalog.curated_table_name}"
+  curated_table_arn    = module.catalog.curated_table_arn
+  curated_database_arn = module.catalog.database_arn
   errors_path          = "${local.glue_errors_path}/"
   summary_path         = "${local.glue_summary_prefix}/"
   catalog_arns         = local.catalog_arns

@@ -393,6 +393,47 @@ ${cols ?? `    dynamic "columns" {
     fails('glue-tables-match-contract', table({ name: 'clicks' }), /contract section/));
 });
 
+describe('curated-zone-is-iceberg', () => {
+  const job = ({ formats = '"iceberg"', conf = '"spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"',
+    catalog = '"glue"', table = '"lake.events"', extra = '' } = {}) => `
+resource "aws_glue_job" "curate" {
+  name     = "curate"
+  role_arn = "arn:aws:iam::123456789012:role/glue"
+  command {
+    script_location = "s3://a/GlueEntry.scala"
+  }
+  default_arguments = {
+    "--datalake-formats" = ${formats}
+    "--conf"             = ${conf}
+    "--iceberg_catalog"  = ${catalog}
+    "--curated_table"    = ${table}
+  }
+}
+${extra}`;
+  it('accepts a job with Glue\'s Iceberg, the extensions, the Glue catalog and a table', () => passes('curated-zone-is-iceberg', job()));
+  it('rejects a job without --datalake-formats iceberg', () => fails('curated-zone-is-iceberg', job({ formats: '"delta"' }), /datalake-formats/));
+  it('rejects a job without the Iceberg SQL extensions', () => fails('curated-zone-is-iceberg', job({ conf: '"spark.x=y"' }), /IcebergSparkSessionExtensions/));
+  it('rejects a job on another Iceberg catalog', () => fails('curated-zone-is-iceberg', job({ catalog: '"hadoop"' }), /iceberg_catalog/));
+  it('rejects a declared curated Glue table with projection', () => fails('curated-zone-is-iceberg', job({ extra: `
+resource "aws_glue_catalog_table" "curated" {
+  name          = "events"
+  database_name = "db"
+  parameters = {
+    "projection.enabled" = "true"
+  }
+  storage_descriptor {
+    location = "s3://b/curated/events/"
+  }
+}` }), /declare no Glue table for it \(and no partition projection\)/));
+  it('rejects a role that may delete Glue tables', () => fails('curated-zone-is-iceberg', job({ extra: `
+data "aws_iam_policy_document" "glue" {
+  statement {
+    actions   = ["glue:UpdateTable", "glue:DeleteTable"]
+    resources = ["arn:aws:glue:eu-west-1:123456789012:table/db/events"]
+  }
+}` }), /may delete Glue tables/));
+});
+
 describe('lambda-kinesis-never-skips', () => {
   // A mapping that never skips, to be broken one setting at a time.
   const mapping = ({

@@ -143,8 +143,6 @@ data "aws_iam_policy_document" "app" {
       "glue:GetDatabases",
       "glue:GetTable",
       "glue:GetTables",
-      "glue:GetPartition",
-      "glue:GetPartitions",
     ]
     resources = var.catalog_arns
   }

@@ -1,13 +1,18 @@
 # Glue Data Catalog for the lake. Columns and partition keys come from the project's table contract
 # (src/main/resources/contract/events.contract.json), so the catalog, the application and the Glue job cannot drift.
-# Partition projection computes partitions from the path template: no crawler, no MSCK REPAIR, no partition API calls.
+# The raw table uses partition projection (no crawler, no MSCK REPAIR); the curated zone is an Iceberg table (below).
 
 locals {
   contract = jsondecode(file(var.contract_path))
 
   raw_location     = "s3://${var.raw_bucket}/${var.raw_prefix}"
   curated_location = "s3://${var.curated_bucket}/${var.curated_prefix}"
+  curated_table    = local.contract.table
 }
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 resource "aws_glue_catalog_database" "this" {
   name        = var.database_name
@@ -73,64 +78,9 @@ resource "aws_glue_catalog_table" "raw" {
   }
 }
 
-resource "aws_glue_catalog_table" "curated" {
-  database_name = aws_glue_catalog_database.this.name
-  name          = local.contract.table
-  description   = local.contract.curated.description
-  table_type    = "EXTERNAL_TABLE"
-
-  parameters = {
-    EXTERNAL                              = "TRUE"
-    classification                        = "parquet"
-    "parquet.compression"                 = "SNAPPY"
-    "projection.enabled"                  = "true"
-    "projection.event_date.type"          = "date"
-    "projection.event_date.format"        = "yyyy-MM-dd"
-    "projection.event_date.range"         = "${var.projection_start_date},NOW+1DAYS"
-    "projection.event_date.interval"      = "1"
-    "projection.event_date.interval.unit" = "DAYS"
-    "projection.event_hour.type"          = "integer"
-    "projection.event_hour.range"         = "0,23"
-    # arrival_hour is yyyy-MM-dd-HH: Athena projects it as an hourly date.
-    "projection.arrival_hour.type"          = "date"
-    "projection.arrival_hour.format"        = "yyyy-MM-dd-HH"
-    "projection.arrival_hour.range"         = "${var.projection_start_date}-00,NOW"
-    "projection.arrival_hour.interval"      = "1"
-    "projection.arrival_hour.interval.unit" = "HOURS"
-    "storage.location.template"             = "${local.curated_location}event_date=$${event_date}/event_hour=$${event_hour}/arrival_hour=$${arrival_hour}/"
-    "tributary.contract.version"            = tostring(local.contract.version)
-  }
-
-  dynamic "partition_keys" {
-    for_each = local.contract.curated.partition_keys
-    content {
-      name    = partition_keys.value.name
-      type    = partition_keys.value.type
-      comment = lookup(partition_keys.value, "comment", null)
-    }
-  }
-
-  storage_descriptor {
-    location      = local.curated_location
-    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
-    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
-    compressed    = true
-
-    ser_de_info {
-      name                  = "parquet"
-      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
-      parameters = {
-        "serialization.format" = "1"
-      }
-    }
-
-    dynamic "columns" {
-      for_each = local.contract.curated.columns
-      content {
-        name    = columns.value.name
-        type    = columns.value.type
-        comment = lookup(columns.value, "comment", null)
-      }
-    }
-  }
-}
+# The curated table is an Apache Iceberg table that the Glue job creates in this database on its first run (CREATE TABLE
+# IF NOT EXISTS from the same contract, partitioned by hours(event_time)) and evolves (a contract column the table lacks is
+# added as an optional column). Terraform does not declare it: every Iceberg commit rewrites the table's
+# metadata_location parameter, which a Terraform-managed table would revert or fight on the next apply, and the Glue API
+# cannot create an Iceberg table with a partition spec. No partition projection: Athena plans Iceberg tables from their
+# metadata. Its name and ARN are outputs, for IAM and the job's --curated_table.

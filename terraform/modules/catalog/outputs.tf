@@ -14,13 +14,21 @@ output "raw_table_name" {
 }
 
 output "curated_table_name" {
-  description = "Name of the curated-zone table."
-  value       = aws_glue_catalog_table.curated.name
+  description = "Name of the curated-zone Iceberg table (created and evolved by the Glue job)."
+  value       = local.curated_table
+}
+
+output "curated_table_arn" {
+  description = "ARN of the curated-zone Iceberg table (the job creates it; IAM names it before it exists)."
+  value       = "arn:${data.aws_partition.current.partition}:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:table/${aws_glue_catalog_database.this.name}/${local.curated_table}"
 }
 
 output "table_arns" {
   description = "ARNs of the raw and curated tables."
-  value       = [aws_glue_catalog_table.raw.arn, aws_glue_catalog_table.curated.arn]
+  value = [
+    aws_glue_catalog_table.raw.arn,
+    "arn:${data.aws_partition.current.partition}:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:table/${aws_glue_catalog_database.this.name}/${local.curated_table}",
+  ]
 }
 
 output "raw_location" {

@@ -15,9 +15,10 @@ locals {
   jar_exists    = fileexists(var.jar_path)
   script_exists = fileexists(var.entry_script_path)
 
-  arn_prefix = "arn:${data.aws_partition.current.partition}"
-  region     = data.aws_region.current.name
-  account_id = data.aws_caller_identity.current.account_id
+  arn_prefix  = "arn:${data.aws_partition.current.partition}"
+  catalog_arn = "${local.arn_prefix}:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:catalog"
+  region      = data.aws_region.current.name
+  account_id  = data.aws_caller_identity.current.account_id
 }
 
 resource "aws_s3_object" "jar" {
@@ -96,6 +97,10 @@ resource "aws_glue_job" "this" {
     "--extra-jars"                       = "s3://${var.artifacts_bucket}/${local.jar_key}"
     "--raw_path"                         = var.raw_path
     "--curated_path"                     = var.curated_path
+    "--curated_table"                    = var.curated_table
+    "--iceberg_catalog"                  = "glue"
+    "--datalake-formats"                 = "iceberg"
+    "--conf"                             = "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
     "--errors_path"                      = var.errors_path
     "--summary_path"                     = var.summary_path
     "--enable-metrics"                   = "true"
@@ -160,7 +165,8 @@ data "aws_iam_policy_document" "glue" {
     resources = ["${var.raw_bucket_arn}/*"]
   }
 
-  # Dynamic partition overwrite deletes and rewrites the partitions of the hour being curated.
+  # Iceberg writes new data, manifest and metadata files; MERGE reads the files it rewrites; snapshot expiry and
+  # compaction delete files no snapshot references any more.
   statement {
     sid       = "WriteCuratedAndErrors"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
@@ -175,8 +181,16 @@ data "aws_iam_policy_document" "glue" {
 
   statement {
     sid       = "ReadCatalog"
-    actions   = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"]
+    actions   = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables"]
     resources = var.catalog_arns
+  }
+
+  # The Iceberg catalog: the job creates the curated table on its first run, and every commit (and schema evolution)
+  # is an UpdateTable of its metadata_location. Only that one table; no DeleteTable.
+  statement {
+    sid       = "CommitCuratedIcebergTable"
+    actions   = ["glue:CreateTable", "glue:UpdateTable"]
+    resources = [local.catalog_arn, var.curated_database_arn, var.curated_table_arn]
   }
 
   statement {
@@ -210,4 +224,26 @@ resource "aws_iam_role_policy" "glue" {
   name   = "glue-job"
   role   = aws_iam_role.glue.id
   policy = data.aws_iam_policy_document.glue.json
+}
+
+# --- Scheduled maintenance of the curated Iceberg table ----------------------------------------------------------
+# The same job with --maintenance all: compaction of small files (late events leave one small file per arrival hour in
+# older event-hour partitions), expiry of snapshots older than the retention (at least retain_last kept), and removal
+# of orphan files (left by killed runs) older than three days. Iceberg's optimistic commits let it run beside curation
+# runs: a conflicting commit is retried, and a run that still fails is retried on the next schedule.
+resource "aws_glue_trigger" "maintenance" {
+  name     = "${var.job_name}-maintenance"
+  type     = "SCHEDULED"
+  schedule = var.maintenance_schedule
+
+  actions {
+    job_name = aws_glue_job.this.name
+    arguments = {
+      "--maintenance"              = "all"
+      "--summary_path"             = "${var.summary_path}maintenance/latest.json"
+      "--snapshot_retention_hours" = tostring(var.snapshot_retention_hours)
+    }
+  }
+
+  tags = var.tags
 }

@@ -60,6 +60,21 @@ variable "curated_path" {
   type        = string
 }
 
+variable "curated_table" {
+  description = "The curated Iceberg table in the Glue Data Catalog, database.table (--curated_table); the job creates it."
+  type        = string
+}
+
+variable "curated_table_arn" {
+  description = "ARN of the curated Iceberg table (the job's glue:CreateTable/UpdateTable resource)."
+  type        = string
+}
+
+variable "curated_database_arn" {
+  description = "ARN of the Glue database that holds the curated table."
+  type        = string
+}
+
 variable "errors_path" {
   description = "S3 URI where the job quarantines rows that fail the schema (--errors_path)."
   type        = string
@@ -114,4 +129,16 @@ variable "tags" {
   description = "Tags applied to every resource of this module."
   type        = map(string)
   default     = {}
+}
+
+variable "maintenance_schedule" {
+  description = "When the curated table's maintenance run (compaction, snapshot expiry, orphan removal) starts: a Glue cron expression."
+  type        = string
+  default     = "cron(30 3 * * ? *)"
+}
+
+variable "snapshot_retention_hours" {
+  description = "Snapshots of the curated Iceberg table older than this are expired by the maintenance run (time travel reaches this far back)."
+  type        = number
+  default     = 168
 }

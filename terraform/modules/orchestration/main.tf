@@ -86,7 +86,7 @@ data "aws_iam_policy_document" "sfn" {
 
   statement {
     sid       = "ReadCatalogForAthena"
-    actions   = ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"]
+    actions   = ["glue:GetDatabase", "glue:GetTable"]
     resources = var.catalog_arns
   }
 

@@ -52,11 +52,8 @@ data "aws_iam_policy_document" "athena_data_source" {
   statement {
     sid = "ReadCatalog"
     actions = [
-      "glue:BatchGetPartition",
       "glue:GetDatabase",
       "glue:GetDatabases",
-      "glue:GetPartition",
-      "glue:GetPartitions",
       "glue:GetTable",
       "glue:GetTables",
     ]

@@ -368,7 +368,7 @@ const NEEDS = {
       actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution'],
       resource: (r) => /workgroup/i.test(r),
     },
-    { what: 'read the Glue catalog', actions: ['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable'] },
+    { what: 'read the Glue catalog', actions: ['glue:GetDatabase', 'glue:GetTable'] },
     { what: 'list the buckets it reads', actions: ['s3:GetBucketLocation', 's3:ListBucket'] },
     { what: 'read the curated zone', actions: ['s3:GetObject'], resource: (r) => /curated/.test(r) },
     { what: 'write query results', actions: ['s3:GetObject', 's3:PutObject'], resource: (r) => /athena_results|results_bucket/.test(r) },

@@ -455,6 +455,46 @@ const glueTablesMatchContract = {
   },
 };
 
+
+// The curated zone is an Apache Iceberg table (docs/design.md, issue 12): the Glue job creates and evolves it in the Glue
+// Data Catalog, so Terraform declares no curated Glue table (no partition projection for it), and every Glue job runs with
+// Glue's Iceberg libraries, Iceberg's SQL extensions, the Glue catalog and a --curated_table. The job's role may create and
+// update that table (each commit is an UpdateTable) but never delete a table.
+const curatedZoneIsIceberg = {
+  id: 'curated-zone-is-iceberg',
+  description: 'the curated table is an Iceberg table the Glue job owns: no projected Glue table, Iceberg job arguments, no glue:DeleteTable',
+  async check(tree) {
+    const violations = [];
+    for (const mod of tree.modules) {
+      for (const table of blocksOf(mod, 'aws_glue_catalog_table')) {
+        const params = table.body.parameters ?? {};
+        const location = JSON.stringify(first(table.body.storage_descriptor)?.location ?? '');
+        if (table.name === 'curated' || /curated/.test(location)) {
+          violations.push(`${rel(tree, table.file)}: aws_glue_catalog_table.${table.name}: the curated zone is an Iceberg table created by the Glue job; declare no Glue table for it`
+            + (params['projection.enabled'] ? ' (and no partition projection)' : ''));
+        }
+      }
+      for (const job of blocksOf(mod, 'aws_glue_job')) {
+        const at = `${rel(tree, job.file)}: aws_glue_job.${job.name}`;
+        const args = job.body.default_arguments ?? {};
+        if (!/\biceberg\b/.test(String(args['--datalake-formats'] ?? ''))) violations.push(`${at}: default_arguments lack "--datalake-formats" = "iceberg"`);
+        if (!String(args['--conf'] ?? '').includes('spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions')) {
+          violations.push(`${at}: default_arguments lack "--conf" = "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"`);
+        }
+        if (args['--iceberg_catalog'] !== 'glue') violations.push(`${at}: "--iceberg_catalog" must be "glue" (the Glue Data Catalog is the Iceberg catalog on AWS)`);
+        if (!args['--curated_table']) violations.push(`${at}: default_arguments lack "--curated_table" (database.table)`);
+      }
+      for (const st of await policyStatements(mod)) {
+        const actions = asList(st.actions).map(String);
+        if (st.effect !== 'Deny' && actions.some((a) => /^glue:(DeleteTable|BatchDeleteTable|DeleteDatabase)$/i.test(a) || a === 'glue:*')) {
+          violations.push(`${rel(tree, st.file)}: ${st.where}: no role may delete Glue tables or databases (${actions.join(', ')})`);
+        }
+      }
+    }
+    return violations;
+  },
+};
+
 export const RULES = [
   bucketEncryption,
   bucketPublicAccessBlock,
@@ -466,6 +506,7 @@ export const RULES = [
   redshiftEncrypted,
   redshiftNotPublic,
   glueTablesMatchContract,
+  curatedZoneIsIceberg,
   lambdaKinesisNeverSkips,
   quicksightMatchesDefinition,
   quicksightRolesGrantDataSources,

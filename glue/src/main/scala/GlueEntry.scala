@@ -11,10 +11,13 @@ import scala.collection.JavaConverters._
 object GlueEntry {
 
   private val Required = Array("JOB_NAME", "raw_path", "arrival_hour", "curated_path", "errors_path", "summary_path")
-  private val Optional = Seq("log_level", "max_records_per_file")
+  private val Optional = Seq("log_level", "max_records_per_file", "curated_format", "iceberg_catalog", "curated_table", "write_mode", "maintenance", "retain_last", "snapshot_retention_hours", "orphan_retention_hours")
 
   def main(sysArgs: Array[String]): Unit = {
-    val args = GlueArgParser.getResolvedOptions(sysArgs, Required)
+    // A maintenance run (--maintenance compact|expire|all, the scheduled trigger) needs only the table and a summary path.
+    val maintenance = valueOf(sysArgs, "maintenance").exists(_ != "none")
+    val args = GlueArgParser.getResolvedOptions(sysArgs,
+      if (maintenance) Array("JOB_NAME", "curated_path", "summary_path") else Required)
     val glueContext = new GlueContext(new SparkContext())
     Job.init(args("JOB_NAME"), glueContext, args.asJava)
 

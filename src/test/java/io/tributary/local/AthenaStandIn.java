@@ -160,33 +160,54 @@ public final class AthenaStandIn implements AutoCloseable {
         refresh(database);
     }
 
-    /** (Re)defines a database's events view: over the Parquet files when there are any, else an empty typed relation. */
+    /**
+     * (Re)defines a database's events view over the curated Iceberg table's CURRENT snapshot: Iceberg's library plans the
+     * snapshot's data files and DuckDB reads exactly those (a file written by a later commit, or one a later commit
+     * replaced, is not read). Delete files are refused: the job writes copy-on-write, so a table with them was not written
+     * by it. No table yet: an empty relation with the contract's columns.
+     */
     private synchronized void refresh(String database) {
         Location loc = databases.get(database);
-        JsonNode curated = contract().path("curated");
-        List<String> select = new ArrayList<>();
-        List<String> empty = new ArrayList<>();
-        List<String> hiveTypes = new ArrayList<>();
-        for (JsonNode c : curated.path("columns")) {
-            String type = AthenaDialect.duckdbType(c.path("type").asText());
-            select.add("CAST(" + quote(c.path("name").asText()) + " AS " + type + ") AS " + quote(c.path("name").asText()));
-            empty.add("CAST(NULL AS " + type + ") AS " + quote(c.path("name").asText()));
-        }
-        for (JsonNode k : curated.path("partition_keys")) {
-            String type = AthenaDialect.duckdbType(k.path("type").asText());
-            select.add(quote(k.path("name").asText()));
-            empty.add("CAST(NULL AS " + type + ") AS " + quote(k.path("name").asText()));
-            hiveTypes.add("'" + k.path("name").asText() + "': " + type);
-        }
         String table = quote(database) + "." + quote(contract().path("table").asText());
         String body;
-        if (hasParquet(loc.dir())) {
-            String glob = loc.dir().toAbsolutePath() + "/**/*.parquet";
-            body = "SELECT " + String.join(", ", select) + " FROM read_parquet('" + glob.replace("'", "''")
-                    + "', hive_partitioning = true, union_by_name = true, hive_types = {" + String.join(", ", hiveTypes) + "})";
-        } else {
-            // Athena answers an empty table with no rows; read_parquet would fail on a glob that matches nothing
+        if (!LocalIceberg.exists(loc.dir())) {
+            List<String> empty = new ArrayList<>();
+            JsonNode curated = contract().path("curated");
+            for (JsonNode c : curated.path("columns")) {
+                empty.add("CAST(NULL AS " + AthenaDialect.duckdbType(c.path("type").asText()) + ") AS " + quote(c.path("name").asText()));
+            }
+            for (JsonNode k : curated.path("partition_keys")) {
+                empty.add("CAST(NULL AS " + AthenaDialect.duckdbType(k.path("type").asText()) + ") AS " + quote(k.path("name").asText()));
+            }
+            // Athena answers an empty table with no rows; read_parquet would fail on no files
             body = "SELECT " + String.join(", ", empty) + " WHERE false";
+        } else {
+            LocalIceberg.Snapshot snapshot = LocalIceberg.plan(loc.basedir(), loc.dir());
+            List<String> select = new ArrayList<>();
+            List<String> typedNulls = new ArrayList<>();
+            for (org.apache.iceberg.types.Types.NestedField f : snapshot.schema().columns()) {
+                String type = duckdbType(f.type());
+                select.add("CAST(" + quote(f.name()) + " AS " + type + ") AS " + quote(f.name()));
+                typedNulls.add("CAST(NULL AS " + type + ") AS " + quote(f.name()));
+            }
+            for (LocalIceberg.PlannedFile f : snapshot.files()) {
+                if (f.deletes() > 0) {
+                    throw new AthenaTranslator.Refusal("NOT_SUPPORTED", "the Athena stand-in does not support Iceberg delete files ("
+                            + f.deletes() + " apply to " + f.path().getFileName() + " in " + table
+                            + "); the curated table is written copy-on-write, which never creates them");
+                }
+            }
+            String empty = "SELECT " + String.join(", ", typedNulls) + " WHERE false";
+            if (snapshot.files().isEmpty()) {
+                body = empty;
+            } else {
+                String files = snapshot.files().stream()
+                        .map(f -> "'" + f.path().toAbsolutePath().toString().replace("'", "''") + "'")
+                        .collect(java.util.stream.Collectors.joining(", "));
+                // UNION ALL BY NAME: a column added after a file was written reads as NULL from that file, as Iceberg does
+                body = "SELECT " + String.join(", ", select) + " FROM (SELECT * FROM read_parquet([" + files
+                        + "], union_by_name = true) UNION ALL BY NAME " + empty + ")";
+            }
         }
         try (Statement s = duckdb.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(database));
@@ -196,16 +217,23 @@ public final class AthenaStandIn implements AutoCloseable {
         }
     }
 
-    private static boolean hasParquet(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.anyMatch(p -> p.toString().endsWith(".parquet"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** DuckDB type of an Iceberg column; a timestamp with zone reads as UTC wall-clock time, as the contract's timestamps do. */
+    static String duckdbType(org.apache.iceberg.types.Type type) {
+        return switch (type.typeId()) {
+            case STRING -> "VARCHAR";
+            case INTEGER -> "INTEGER";
+            case LONG -> "BIGINT";
+            case DOUBLE -> "DOUBLE";
+            case FLOAT -> "FLOAT";
+            case BOOLEAN -> "BOOLEAN";
+            case DATE -> "DATE";
+            case TIMESTAMP -> "TIMESTAMP";
+            default -> throw new AthenaTranslator.Refusal("NOT_SUPPORTED", "the Athena stand-in does not support Iceberg type " + type);
+        };
     }
+
+    /** Runs between the snapshot planning of a query and its execution (tests commit a snapshot there). */
+    volatile Runnable afterPlanning = () -> { };
 
     /** The columns of each Glue table, as Trino resolves names against them. */
     private static Map<String, List<String>> tables() {
@@ -216,7 +244,7 @@ public final class AthenaStandIn implements AutoCloseable {
         return Map.of(contract().path("table").asText(), columns);
     }
 
-    private static JsonNode contract() {
+    static JsonNode contract() {
         try (InputStream in = AthenaStandIn.class.getClassLoader().getResourceAsStream(CONTRACT)) {
             return JSON.readTree(in);
         } catch (IOException e) {
@@ -326,8 +354,12 @@ public final class AthenaStandIn implements AutoCloseable {
         long start = System.nanoTime();
         try (Connection c = duckdb.duplicate(); Statement s = c.createStatement()) {
             for (String db : databases.keySet()) {
-                refresh(db); // the Glue job may have written partitions since the last query
+                // the current snapshot of each table the query may read (its database, any other it names), planned once
+                if (db.equals(e.database) || e.query.toLowerCase(java.util.Locale.ROOT).contains(db)) {
+                    refresh(db);
+                }
             }
+            afterPlanning.run();
             for (AthenaDialect.Setting setting : AthenaDialect.SESSION) {
                 s.execute(String.format(setting.sql(), e.database.replace("'", "''")));
             }

@@ -59,7 +59,7 @@ class AthenaStandInTest {
 
     /**
      * 2,500 curated events in the Glue job's layout: event i is of hour 10 when i is even, else hour 11; user i % 100,
-     * session i % 300, type one of 5, country null for every 10th. Written by DuckDB with hive partitioning.
+     * session i % 300, type one of 5, country null for every 10th. Written by DuckDB and committed to an Iceberg table (LocalIceberg).
      */
     static void writeCurated(Path dir) throws Exception {
         Files.createDirectories(dir);
@@ -67,7 +67,7 @@ class AthenaStandInTest {
         p.setProperty("autoinstall_known_extensions", "false");
         p.setProperty("autoload_known_extensions", "false");
         try (Connection c = AthenaStandIn.duckdb(p); Statement s = c.createStatement()) {
-            s.execute("COPY (SELECT printf('e%05d', i) AS event_id,"
+            s.execute("CREATE TABLE fixture AS (SELECT printf('e%05d', i) AS event_id,"
                     + " ['page_view', 'click', 'add_to_cart', 'search', 'purchase'][1 + i % 5] AS event_type,"
                     + " 'user_' || (i % 100) AS user_id,"
                     + " TIMESTAMP '2024-01-15 10:00:00' + INTERVAL (i % 2) HOUR + INTERVAL (i % 3600) SECOND + INTERVAL 123 MILLISECOND AS event_time,"
@@ -79,7 +79,8 @@ class AthenaStandInTest {
                     + " CAST(i AS VARCHAR) AS sequence_number,"
                     + " '2024-01-15' AS event_date, 10 + i % 2 AS event_hour, '2024-01-15-' || CAST(11 + i % 2 AS VARCHAR) AS arrival_hour"
                     + " FROM range(" + EVENTS + ") t(i))"
-                    + " TO '" + dir + "' (FORMAT PARQUET, COMPRESSION SNAPPY, PARTITION_BY (event_date, event_hour, arrival_hour), OVERWRITE_OR_IGNORE)");
+                    + "");
+            LocalIceberg.appendFromDuckDb(c, "fixture", dir, AthenaStandIn.contract());
         }
     }
 
@@ -244,6 +245,78 @@ class AthenaStandInTest {
                 .queryExecutionContext(c -> c.database(empty))).queryExecutionId();
         assertEquals(QueryExecutionState.SUCCEEDED, finished(id).status().state());
         assertEquals(List.of(List.of("n"), List.of("0")), results(id, 10));
+    }
+
+    /** A table of its own for the snapshot tests: 40 events of hour 10 in one file. */
+    static String snapshotDatabase(String bucket) throws Exception {
+        String db = "tributary_snap_" + UUID.randomUUID().toString().substring(0, 8);
+        List<CuratedWriter.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            java.time.Instant t = java.time.Instant.parse("2024-01-15T10:00:00Z").plusSeconds(60L * i);
+            rows.add(new CuratedWriter.Row("s" + i, "click", "u" + i, t, t.plusSeconds(2), null, "books", "sess", "mobile", "US"));
+        }
+        CuratedWriter.write(basedir.resolve(bucket).resolve(AthenaStandInResource.CURATED_PREFIX), rows);
+        AthenaStandInResource.server().defineDatabase(db, basedir, bucket, AthenaStandInResource.CURATED_PREFIX);
+        return db;
+    }
+
+    @Test
+    void aSnapshotCommittedMidQueryIsNotSeenByThatQuery() throws Exception {
+        String bucket = "snap-" + UUID.randomUUID().toString().substring(0, 8);
+        String db = snapshotDatabase(bucket);
+        java.nio.file.Path tableDir = basedir.resolve(bucket).resolve(AthenaStandInResource.CURATED_PREFIX);
+        org.apache.iceberg.Table table = LocalIceberg.writable(basedir, "file://" + tableDir.toAbsolutePath());
+        long before = table.currentSnapshot().snapshotId();
+        AthenaStandIn server = AthenaStandInResource.server();
+        java.util.concurrent.atomic.AtomicBoolean committed = new java.util.concurrent.atomic.AtomicBoolean();
+        // Between planning and reading: one commit removes every row of the old snapshot, the next adds 5 others.
+        server.afterPlanning = () -> {
+            if (committed.compareAndSet(false, true)) {
+                table.newDelete().deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.alwaysTrue()).commit();
+                List<CuratedWriter.Row> later = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    java.time.Instant t = java.time.Instant.parse("2024-01-15T11:00:00Z").plusSeconds(i);
+                    later.add(new CuratedWriter.Row("n" + i, "purchase", "u" + i, t, t.plusSeconds(2), null, "toys", "sess", "desktop", "DE"));
+                }
+                try {
+                    CuratedWriter.write(tableDir, later);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        String sql = "SELECT count(*) AS n, count(DISTINCT event_id) AS ids, min(event_id) AS first, max(event_type) AS t FROM events";
+        try {
+            String id = athena.startQueryExecution(b -> b.queryString(sql).queryExecutionContext(c -> c.database(db))).queryExecutionId();
+            assertEquals(QueryExecutionState.SUCCEEDED, finished(id).status().state());
+            assertTrue(committed.get(), "the commits ran while the query was in flight");
+            assertEquals(List.of("40", "40", "s0", "click"), results(id, 10).get(1), "the snapshot planned at the query's start");
+        } finally {
+            server.afterPlanning = () -> { };
+        }
+        assertTrue(LocalIceberg.load(basedir, tableDir).currentSnapshot().snapshotId() != before);
+        String next = athena.startQueryExecution(b -> b.queryString(sql).queryExecutionContext(c -> c.database(db))).queryExecutionId();
+        assertEquals(QueryExecutionState.SUCCEEDED, finished(next).status().state());
+        assertEquals(List.of("5", "5", "n0", "purchase"), results(next, 10).get(1), "the next query reads the new current snapshot");
+    }
+
+    @Test
+    void aSnapshotWithDeleteFilesIsRefusedNotMisread() throws Exception {
+        String bucket = "deletes-" + UUID.randomUUID().toString().substring(0, 8);
+        String db = snapshotDatabase(bucket);
+        java.nio.file.Path tableDir = basedir.resolve(bucket).resolve(AthenaStandInResource.CURATED_PREFIX);
+        org.apache.iceberg.Table table = LocalIceberg.writable(basedir, "file://" + tableDir.toAbsolutePath());
+        org.apache.iceberg.DataFile data = table.newScan().planFiles().iterator().next().file();
+        // a merge-on-read writer (not ours) would add positional deletes like this one
+        table.newRowDelta().addDeletes(org.apache.iceberg.FileMetadata.deleteFileBuilder(table.spec()).ofPositionDeletes()
+                .withPath(table.location() + "/data/deletes-1.parquet").withFileSizeInBytes(100).withRecordCount(1)
+                .withPartition(data.partition()).withFormat(org.apache.iceberg.FileFormat.PARQUET).build()).commit();
+        String id = athena.startQueryExecution(b -> b.queryString("SELECT count(*) FROM events")
+                .queryExecutionContext(c -> c.database(db))).queryExecutionId();
+        QueryExecution q = finished(id);
+        assertEquals(QueryExecutionState.FAILED, q.status().state());
+        assertTrue(q.status().stateChangeReason().startsWith("NOT_SUPPORTED: the Athena stand-in does not support Iceberg delete files"),
+                q.status().stateChangeReason());
     }
 
     // ---- every translation of AthenaDialect, through the API ----
@@ -495,14 +568,15 @@ class AthenaStandInTest {
                 "('e5', 'page_view', 'u2', TIMESTAMP '2024-01-15 11:45:30.25', 'https://shop.example.com/p/9', 'prod_9', 'home', 'desktop', 'DE', 11)",
                 "('e6', 'purchase', 'u3', TIMESTAMP '2024-01-15 11:59:00', 'https://shop.example.com/p/42', 'prod_42', 'toys', 'tablet', 'FR', 11)");
         try (Connection c = AthenaStandIn.duckdb(p); Statement s = c.createStatement()) {
-            s.execute("COPY (SELECT event_id, event_type, user_id, event_time, event_time + INTERVAL 5 SECOND AS ingest_time,"
+            s.execute("CREATE TABLE fixture AS (SELECT event_id, event_type, user_id, event_time, event_time + INTERVAL 5 SECOND AS ingest_time,"
                     + " CAST(NULL AS VARCHAR) AS time_flag, page_url, 'shop.example.com' AS page_host,"
                     + " regexp_replace(page_url, '^https://[^/]+', '') AS page_path, product_id, category, 's_' || user_id AS session_id,"
                     + " device_type, country, 'Springfield' AS city, 'shardId-000000000000' AS shard_id, event_id AS sequence_number,"
                     + " '2024-01-15' AS event_date, event_hour, '2024-01-15-' || CAST(event_hour + 1 AS VARCHAR) AS arrival_hour"
                     + " FROM (VALUES " + rows + ") v(event_id, event_type, user_id, event_time, page_url, product_id, category, device_type,"
                     + " country, event_hour))"
-                    + " TO '" + dir + "' (FORMAT PARQUET, PARTITION_BY (event_date, event_hour, arrival_hour), OVERWRITE_OR_IGNORE)");
+                    + "");
+            LocalIceberg.appendFromDuckDb(c, "fixture", dir, AthenaStandIn.contract());
         }
         AthenaStandInResource.server().defineDatabase(db, basedir, "conformance", AthenaStandInResource.CURATED_PREFIX);
         return db;

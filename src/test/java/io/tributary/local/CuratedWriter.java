@@ -14,8 +14,9 @@ import java.util.Collection;
 import java.util.Properties;
 
 /**
- * Writes curated-zone Parquet as the Glue job lays it out ({@code event_date=/event_hour=/arrival_hour=}), with DuckDB's
- * {@code COPY ... (FORMAT PARQUET, PARTITION_BY ...)}, for tests that need curated data without running Spark.
+ * Appends rows to the curated Iceberg table as the Glue job lays it out (one Parquet file per event hour, the former
+ * partition keys as columns), written by DuckDB and committed with Iceberg's library ({@link LocalIceberg}), for tests
+ * that need curated data without running Spark.
  */
 public final class CuratedWriter {
 
@@ -44,7 +45,15 @@ public final class CuratedWriter {
     private CuratedWriter() {
     }
 
-    /** Writes the rows under {@code dir} (basedir/bucket/curated/events), adding files next to existing partitions. */
+    private static com.fasterxml.jackson.databind.JsonNode contract() {
+        try (java.io.InputStream in = CuratedWriter.class.getClassLoader().getResourceAsStream("contract/events.contract.json")) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Appends the rows to the table at {@code dir} (basedir/bucket/curated/events) in one commit, creating it when absent. */
     public static void write(Path dir, Collection<Row> rows) throws Exception {
         Files.createDirectories(dir);
         Properties p = new Properties();
@@ -76,8 +85,7 @@ public final class CuratedWriter {
                 }
                 in.executeBatch();
             }
-            s.execute("COPY curated TO '" + dir.toAbsolutePath().toString().replace("'", "''") + "' (FORMAT PARQUET, "
-                    + "PARTITION_BY (event_date, event_hour, arrival_hour), OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'part-{uuid}')");
+            LocalIceberg.appendFromDuckDb(c, "curated", dir, contract());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write curated Parquet to " + dir + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,6 @@
 package io.tributary.glue;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.input_file_name;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -66,7 +65,8 @@ public final class CuratedJob {
             return 0;
         } catch (Exception e) {
             // Exception, not RuntimeException: Spark throws its checked SparkException from Scala code.
-            err.println(LOG_PREFIX + "run for arrival hour " + arguments.arrivalHour() + " failed: " + e);
+            err.println(LOG_PREFIX + (arguments.maintenanceRun() ? "maintenance run " + arguments.maintenance()
+                    : "run for arrival hour " + arguments.arrivalHour()) + " failed: " + e);
             e.printStackTrace(err);
             return 1;
         } finally {
@@ -76,7 +76,8 @@ public final class CuratedJob {
 
     /** A Spark session for a run outside Glue: local[2] on loopback unless spark.* system properties (spark-submit) say otherwise. */
     static SparkSession localSession(JobArguments arguments) {
-        SparkSession.Builder builder = SparkSession.builder().appName("tributary-curated-" + arguments.arrivalHour());
+        SparkSession.Builder builder = SparkSession.builder().appName("tributary-curated-"
+                + (arguments.maintenanceRun() ? "maintenance" : arguments.arrivalHour().label()));
         String master = System.getProperty("spark.master", arguments.sparkMaster().orElse("local[2]"));
         builder.master(master);
         if (master.startsWith("local")) {
@@ -84,6 +85,8 @@ public final class CuratedJob {
             defaultConfig(builder, "spark.driver.bindAddress", "127.0.0.1");
         }
         defaultConfig(builder, "spark.ui.enabled", "false");
+        // MERGE INTO and the maintenance procedures need Iceberg's SQL extensions (on Glue: --conf in the job's arguments)
+        defaultConfig(builder, "spark.sql.extensions", IcebergCurated.EXTENSIONS);
         builder.config("spark.sql.session.timeZone", "UTC");
         return builder.getOrCreate();
     }
@@ -106,7 +109,12 @@ public final class CuratedJob {
         return run(spark, JobArguments.parse(args, env), env, System.out);
     }
 
+    /** Curates one arrival hour; a maintenance run ({@code --maintenance}) compacts and expires instead and returns null. */
     static RunSummary run(SparkSession spark, JobArguments arguments, Map<String, String> env, PrintStream out) {
+        if (arguments.maintenanceRun()) {
+            IcebergMaintenance.run(spark, arguments, env, out);
+            return null;
+        }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -124,8 +132,7 @@ public final class CuratedJob {
         String hourDir = stripSlash(rawPath) + "/" + arguments.arrivalHour().rawPartition();
         String errorsDir = stripSlash(errorsPath) + "/" + RawHourTransform.ARRIVAL_HOUR + "=" + arguments.arrivalHour().label();
         try {
-            RunSummary summary = curate(spark, arguments.arrivalHour(), hourDir, stripSlash(curatedPath), errorsDir,
-                    arguments.maxRecordsPerFile(), started, t0);
+            RunSummary summary = curate(spark, arguments, hourDir, stripSlash(curatedPath), errorsDir, started, t0);
             writeSummary(hadoop, summaryPath, summary);
             out.println(summary.toJson(false));
             return summary;
@@ -145,8 +152,11 @@ public final class CuratedJob {
         }
     }
 
-    private static RunSummary curate(SparkSession spark, ArrivalHour hour, String hourDir, String curatedPath, String errorsDir,
-            long maxRecordsPerFile, Instant started, long t0) throws IOException {
+    private static RunSummary curate(SparkSession spark, JobArguments arguments, String hourDir, String curatedPath,
+            String errorsDir, Instant started, long t0) throws Exception {
+        ArrivalHour hour = arguments.arrivalHour();
+        long maxRecordsPerFile = arguments.maxRecordsPerFile();
+        boolean iceberg = JobArguments.FORMAT_ICEBERG.equals(arguments.curatedFormat());
         TableContract contract = TableContract.load();
         List<FileStatus> objects = listInputObjects(spark.sparkContext().hadoopConfiguration(), hourDir);
         List<String> inputs = objects.stream().map(o -> o.getPath().toString()).toList();
@@ -167,8 +177,9 @@ public final class CuratedJob {
         // Wall time of each Spark action, so a slow run shows where its time went.
         Map<String, Long> phases = new LinkedHashMap<>();
         long tPhase = System.nanoTime();
+        // _metadata.file_path, not input_file_name(): the MERGE into the Iceberg table needs a deterministic source plan
         Dataset<Row> lines = spark.read().text(inputs.toArray(new String[0]))
-                .withColumn(RawHourTransform.SOURCE, input_file_name());
+                .withColumn(RawHourTransform.SOURCE, col("_metadata.file_path"));
         // One parse, one shuffle (the dedup window), one cache; three actions read the cache: counts, errors, curated.
         Dataset<Row> ranked = RawHourTransform.rankByEarliestArrival(RawHourTransform.classify(lines, contract))
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -218,7 +229,18 @@ public final class CuratedJob {
             partitions.sort(Comparator.comparing(RunSummary.Partition::eventDate).thenComparingInt(RunSummary.Partition::eventHour));
             long written = partitions.stream().mapToLong(RunSummary.Partition::rows).sum();
 
-            if (written > 0) {
+            if (iceberg) {
+                // Even with no row to write: a re-run that now rejects everything must remove the hour's earlier rows.
+                Dataset<Row> curated = RawHourTransform.curated(ranked, contract, hour);
+                IcebergCurated table = IcebergCurated.open(spark, arguments, curatedPath);
+                table.ensureTable(curated.schema());
+                if (JobArguments.WRITE_OVERWRITE.equals(arguments.writeMode())) {
+                    table.overwriteHour(curated, hour.label());
+                } else {
+                    table.mergeHour(curated, hour.label());
+                }
+                phase(phases, "write_curated", tPhase);
+            } else if (written > 0) {
                 Dataset<Row> curated = RawHourTransform.curated(ranked, contract, hour);
                 String[] partitionKeys = contract.curatedPartitionKeys().stream().map(TableContract.Column::name)
                         .toArray(String[]::new);
@@ -264,10 +286,14 @@ public final class CuratedJob {
 
     /** Writes the summary as one object through Hadoop's FileSystem, so s3a://, s3:// (EMRFS) and file:// all work. */
     static void writeSummary(Configuration conf, String summaryPath, RunSummary summary) throws IOException {
-        Path path = new Path(summaryPath);
+        writeText(conf, summaryPath, summary.toJson(true));
+    }
+
+    static void writeText(Configuration conf, String file, String text) throws IOException {
+        Path path = new Path(file);
         FileSystem fs = path.getFileSystem(conf);
         try (OutputStream os = fs.create(path, true)) {
-            os.write(summary.toJson(true).getBytes(StandardCharsets.UTF_8));
+            os.write(text.getBytes(StandardCharsets.UTF_8));
             os.write('\n');
         }
     }

@@ -26,7 +26,15 @@ public record JobArguments(
         Optional<String> s3Region,
         Optional<String> sparkMaster,
         String logLevel,
-        long maxRecordsPerFile) {
+        long maxRecordsPerFile,
+        String curatedFormat,
+        String icebergCatalog,
+        Optional<String> curatedTable,
+        String writeMode,
+        String maintenance,
+        int retainLast,
+        long snapshotRetentionHours,
+        long orphanRetentionHours) {
 
     public static final String RAW_PATH = "raw_path";
     public static final String CURATED_PATH = "curated_path";
@@ -40,6 +48,26 @@ public record JobArguments(
     public static final String SPARK_MASTER = "spark_master";
     public static final String LOG_LEVEL = "log_level";
     public static final String MAX_RECORDS_PER_FILE = "max_records_per_file";
+    public static final String CURATED_FORMAT = "curated_format";
+    public static final String ICEBERG_CATALOG = "iceberg_catalog";
+    public static final String CURATED_TABLE = "curated_table";
+    public static final String WRITE_MODE = "write_mode";
+    public static final String MAINTENANCE = "maintenance";
+    public static final String RETAIN_LAST = "retain_last";
+    public static final String SNAPSHOT_RETENTION_HOURS = "snapshot_retention_hours";
+    public static final String ORPHAN_RETENTION_HOURS = "orphan_retention_hours";
+
+    /** The curated zone's formats: the Iceberg table (default) or the Hive-style layout of before (kept for the benchmark). */
+    public static final String FORMAT_ICEBERG = "iceberg";
+    public static final String FORMAT_HIVE = "hive";
+    /** The Iceberg catalogs: the Glue Data Catalog (on AWS) or a HadoopCatalog beside the table (local runs, the stand-ins). */
+    public static final String CATALOG_GLUE = "glue";
+    public static final String CATALOG_HADOOP = "hadoop";
+    /** How a run replaces its arrival hour's rows in the Iceberg table (see glue/README.md for the measurements). */
+    public static final String WRITE_MERGE = "merge";
+    public static final String WRITE_OVERWRITE = "overwrite";
+    /** Maintenance runs instead of a curation run: none (curate), compact, expire, or all (compact then expire). */
+    public static final List<String> MAINTENANCE_MODES = List.of("none", "compact", "expire", "all");
 
     /** {@code auto}: map s3:// to s3a:// unless the runtime has an s3:// file system of its own (Glue's EMRFS). */
     public static final String SCHEME_MAP_AUTO = "auto";
@@ -50,6 +78,10 @@ public record JobArguments(
             "         --raw_path <uri> --arrival_hour yyyy-MM-dd-HH --curated_path <uri> --errors_path <uri> --summary_path <uri>",
             "         [--path_scheme_map auto|none|s3=s3a[,from=to]] [--s3_endpoint http://host:port] [--s3_path_style true|false]",
             "         [--s3_region <region>] [--spark_master local[2]] [--log_level WARN] [--max_records_per_file 0]",
+            "         [--curated_format iceberg|hive] [--iceberg_catalog hadoop|glue] [--curated_table database.table]",
+            "         [--write_mode merge|overwrite] [--maintenance none|compact|expire|all] [--retain_last 5]",
+            "         [--snapshot_retention_hours 168] [--orphan_retention_hours 72]",
+            "  With --maintenance (not none) only --curated_path and --summary_path are required.",
             "  Unknown --keys (Glue's --JOB_ID, --JOB_RUN_ID, --TempDir, --job-bookmark-option, ...) are ignored.",
             "  S3A endpoint and credentials also come from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,",
             "  AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION.");
@@ -84,8 +116,11 @@ public record JobArguments(
         Map<String, String> a = new LinkedHashMap<>();
         args.forEach((k, v) -> a.put(k.startsWith("--") ? k.substring(2) : k, v));
 
+        String maintenance = oneOf(a, MAINTENANCE, "none", MAINTENANCE_MODES);
+        boolean maintenanceRun = !"none".equals(maintenance);
         List<String> missing = new ArrayList<>();
-        for (String key : List.of(RAW_PATH, ARRIVAL_HOUR, CURATED_PATH, ERRORS_PATH, SUMMARY_PATH)) {
+        for (String key : maintenanceRun ? List.of(CURATED_PATH, SUMMARY_PATH)
+                : List.of(RAW_PATH, ARRIVAL_HOUR, CURATED_PATH, ERRORS_PATH, SUMMARY_PATH)) {
             if (blank(a.get(key))) {
                 missing.add("--" + key);
             }
@@ -95,19 +130,21 @@ public record JobArguments(
                     + String.join(", ", missing));
         }
 
-        String raw = path(a, RAW_PATH);
+        String raw = blank(a.get(RAW_PATH)) ? "" : path(a, RAW_PATH);
         String curated = path(a, CURATED_PATH);
-        String errors = path(a, ERRORS_PATH);
+        String errors = blank(a.get(ERRORS_PATH)) ? "" : path(a, ERRORS_PATH);
         String summary = path(a, SUMMARY_PATH);
         if (summary.endsWith("/")) {
             throw new JobArgumentException("--" + SUMMARY_PATH + " must name a file, not a directory: '" + summary + "'");
         }
 
-        ArrivalHour hour;
-        try {
-            hour = ArrivalHour.parse(a.get(ARRIVAL_HOUR));
-        } catch (IllegalArgumentException e) {
-            throw new JobArgumentException("--" + ARRIVAL_HOUR + ": " + e.getMessage());
+        ArrivalHour hour = null;
+        if (!(maintenanceRun && blank(a.get(ARRIVAL_HOUR)))) {
+            try {
+                hour = ArrivalHour.parse(a.get(ARRIVAL_HOUR));
+            } catch (IllegalArgumentException e) {
+                throw new JobArgumentException("--" + ARRIVAL_HOUR + ": " + e.getMessage());
+            }
         }
 
         String schemeMap = Optional.ofNullable(a.get(PATH_SCHEME_MAP)).map(String::trim).filter(s -> !s.isEmpty())
@@ -151,9 +188,21 @@ public record JobArguments(
             }
         }
 
+        String format = oneOf(a, CURATED_FORMAT, FORMAT_ICEBERG, List.of(FORMAT_ICEBERG, FORMAT_HIVE));
+        String catalog = oneOf(a, ICEBERG_CATALOG, CATALOG_HADOOP, List.of(CATALOG_HADOOP, CATALOG_GLUE));
+        Optional<String> table = firstNonBlank(a.get(CURATED_TABLE));
+        if (table.isPresent() && !table.get().matches("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new JobArgumentException("--" + CURATED_TABLE + " must be database.table, got '" + table.get() + "'");
+        }
+        if (CATALOG_GLUE.equals(catalog) && table.isEmpty() && FORMAT_ICEBERG.equals(format)) {
+            throw new JobArgumentException("--" + CURATED_TABLE + " (database.table) is required with --" + ICEBERG_CATALOG + " glue");
+        }
+        String writeMode = oneOf(a, WRITE_MODE, WRITE_MERGE, List.of(WRITE_MERGE, WRITE_OVERWRITE));
+
         return new JobArguments(raw, curated, errors, summary, hour, schemeMap, endpoint, pathStyle,
                 firstNonBlank(a.get(S3_REGION), env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION")),
-                firstNonBlank(a.get(SPARK_MASTER)), logLevel, maxRecords);
+                firstNonBlank(a.get(SPARK_MASTER)), logLevel, maxRecords, format, catalog, table, writeMode, maintenance,
+                (int) whole(a, RETAIN_LAST, 5, 1), whole(a, SNAPSHOT_RETENTION_HOURS, 168, 0), whole(a, ORPHAN_RETENTION_HOURS, 72, 24));
     }
 
     /**
@@ -203,6 +252,35 @@ public record JobArguments(
             }
         }
         return value;
+    }
+
+    private static long whole(Map<String, String> a, String key, long dflt, long min) {
+        if (blank(a.get(key))) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(a.get(key).trim());
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new JobArgumentException("--" + key + " must be a whole number >= " + min + ", got '" + a.get(key) + "'");
+    }
+
+    /** A maintenance run (compaction, snapshot expiry) instead of the curation of an arrival hour. */
+    public boolean maintenanceRun() {
+        return !"none".equals(maintenance);
+    }
+
+    private static String oneOf(Map<String, String> a, String key, String dflt, List<String> allowed) {
+        String v = Optional.ofNullable(a.get(key)).map(String::trim).filter(x -> !x.isEmpty()).orElse(dflt)
+                .toLowerCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw new JobArgumentException("--" + key + " must be one of " + String.join(", ", allowed) + ", got '" + a.get(key) + "'");
+        }
+        return v;
     }
 
     private static boolean bool(Map<String, String> a, String key) {

@@ -59,9 +59,12 @@ class ChildJvmEntryTest {
         assertEquals(1, written.path("rows_written").asInt());
         assertEquals(1, written.path("duplicates").path("total").asInt());
         assertEquals(1, written.path("rejected").path("by_reason").path("malformed_json").asInt());
-        try (Stream<Path> files = Files.walk(dir.resolve("curated/event_date=2024-01-15/event_hour=10/arrival_hour=2024-01-15-10"))) {
-            assertEquals(1, files.filter(p -> p.toString().endsWith(".snappy.parquet")).count());
+        // the Iceberg table at the curated path: one data file in the event hour's partition, one committed version
+        try (Stream<Path> files = Files.walk(dir.resolve("curated/data/event_time_hour=2024-01-15-10"))) {
+            assertEquals(1, files.filter(p -> p.toString().endsWith(".parquet")).count());
         }
+        assertEquals("3", Files.readString(dir.resolve("curated/metadata/version-hint.text")).trim(),
+                "v1 created the table, v2 set its write order, v3 is the hour's commit");
         assertTrue(!read(stderr).contains(" INFO "), "Spark logs warnings only by default:\n" + read(stderr));
     }
 

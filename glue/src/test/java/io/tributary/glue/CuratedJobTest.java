@@ -55,6 +55,8 @@ class CuratedJobTest {
     static Path errors;
     static RunSummary summaryA;
     static RunSummary summaryB;
+    /** The curated Iceberg table's identifier in the session (the job's local HadoopCatalog). */
+    static String table;
     static String stdoutA;
 
     @BeforeAll
@@ -69,6 +71,7 @@ class CuratedJobTest {
         summaryA = runHour(HOUR_A, new PrintStream(out, true, StandardCharsets.UTF_8));
         stdoutA = out.toString(StandardCharsets.UTF_8);
         summaryB = runHour(HOUR_B, System.out);
+        table = IcebergCurated.open(spark, args(HOUR_A), curated.toUri().toString()).table();
     }
 
     @AfterAll
@@ -79,14 +82,19 @@ class CuratedJobTest {
     }
 
     static RunSummary runHour(ArrivalHour hour, PrintStream out) {
-        JobArguments args = JobArguments.parse(new String[] {
+        return CuratedJob.run(spark, args(hour), Map.of(), out);
+    }
+
+    static JobArguments args(ArrivalHour hour, String... more) {
+        List<String> a = new ArrayList<>(List.of(
             "--JOB_ID", "j_test", "--JOB_RUN_ID", "jr_test", "--job-bookmark-option", "job-bookmark-disable",
             "--raw_path", raw.toUri().toString(),
             "--arrival_hour", hour.label(),
             "--curated_path", curated.toUri().toString(),
             "--errors_path", errors.toUri().toString(),
-            "--summary_path", summaryFile(hour).toUri().toString()}, Map.of());
-        return CuratedJob.run(spark, args, Map.of(), out);
+            "--summary_path", summaryFile(hour).toUri().toString()));
+        a.addAll(List.of(more));
+        return JobArguments.parse(a.toArray(new String[0]), Map.of());
     }
 
     static Path summaryFile(ArrivalHour hour) {
@@ -150,8 +158,7 @@ class CuratedJobTest {
     }
 
     static Dataset<Row> curatedRows(ArrivalHour hour) {
-        return spark.read().option("basePath", curated.toString()).parquet(curated.toString())
-                .filter("arrival_hour = '" + hour.label() + "'");
+        return spark.table(table).filter("arrival_hour = '" + hour.label() + "'");
     }
 
     static Row kept(String eventId) {
@@ -185,7 +192,7 @@ class CuratedJobTest {
     }
 
     @Test
-    void lateAndFutureEventsLandInTheirArrivalPartitionWithTheirFlag() {
+    void lateAndFutureEventsKeepTheirFlagAndArrivalColumnsAndLandInTheirEventTimePartition() {
         Row late = kept("e-late");
         assertEquals("late", late.getAs("time_flag"));
         assertEquals(Timestamp.from(Instant.parse("2024-01-13T08:00:00Z")), late.getAs("event_time"));
@@ -195,9 +202,9 @@ class CuratedJobTest {
         assertEquals("future", future.getAs("time_flag"));
         assertEquals("2024-01-15", future.getAs("event_date").toString());
         assertEquals(10, (int) future.getAs("event_hour"));
-        assertTrue(Files.isDirectory(curated.resolve("event_date=2024-01-15/event_hour=10/arrival_hour=2024-01-15-10")));
-        assertFalse(Files.exists(curated.resolve("event_date=2024-01-13")), "no partition at the late event's own time");
-        assertFalse(Files.exists(curated.resolve("event_date=2024-01-17")), "no partition at the future event's own time");
+        // hidden partitioning by hours(event_time): the Iceberg partition is the event's own hour, whatever its flag
+        assertEquals("event_time_hour=2024-01-13-08", partitionOf("e-late"));
+        assertEquals("event_time_hour=2024-01-17-12", partitionOf("e-future"));
     }
 
     @Test
@@ -205,14 +212,15 @@ class CuratedJobTest {
         Row e11 = kept(id(11));
         assertNull(e11.getAs("time_flag"));
         assertEquals(9, (int) e11.getAs("event_hour"));
-        assertTrue(Files.isDirectory(curated.resolve("event_date=2024-01-15/event_hour=9/arrival_hour=2024-01-15-10")));
+        assertEquals("event_time_hour=2024-01-15-09", partitionOf(id(11)));
     }
 
     @Test
     void twoRawHoursShareAnEventTimePartitionUnderDifferentArrivalHours() {
-        Path shared = curated.resolve("event_date=2024-01-15/event_hour=10");
-        assertEquals(List.of("arrival_hour=2024-01-15-10", "arrival_hour=2024-01-15-11"), listNames(shared));
-        List<Row> both = spark.read().parquet(curated.toString()).filter("event_id = 'e-001'").collectAsList();
+        String shared = "event_time_hour=2024-01-15-10";
+        assertEquals(1, partitionLayout(HOUR_A).get(shared), "hour A's own file in the shared event hour");
+        assertEquals(1, partitionLayout(HOUR_B).get(shared), "hour B's own file in the shared event hour");
+        List<Row> both = spark.table(table).filter("event_id = 'e-001'").collectAsList();
         assertEquals(2, both.size(), "a cross-hour resend is kept once per raw hour (documented)");
     }
 
@@ -278,13 +286,19 @@ class CuratedJobTest {
 
     @Test
     void curatedFilesAreSnappyParquetWithTheContractColumnsAndTypes() {
-        List<Path> files = partFiles(curated.resolve("event_date=2024-01-15/event_hour=10/arrival_hour=2024-01-15-10"));
-        assertEquals(1, files.size(), "one file per event-time partition");
-        assertTrue(files.get(0).getFileName().toString().endsWith(".snappy.parquet"));
-        StructType schema = spark.read().parquet(files.get(0).toString()).schema();
+        List<String> files = spark.table(table + ".files").filter("file_format = 'PARQUET'")
+                .select("file_path").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        assertEquals(List.of(), spark.table(table + ".files").filter("content != 0").collectAsList(), "no delete files");
+        assertEquals(files.size(), spark.table(table + ".files").count(), "Parquet only");
+        assertEquals("snappy", spark.sql("SHOW TBLPROPERTIES " + table + " ('write.parquet.compression-codec')")
+                .select("value").as(org.apache.spark.sql.Encoders.STRING()).first());
+        String file = files.stream().filter(f -> f.contains("event_time_hour=2024-01-15-10/")).findFirst().orElseThrow();
+        StructType schema = spark.read().parquet(file).schema();
         TableContract contract = TableContract.load();
-        assertEquals(contract.curatedColumns().stream().map(TableContract.Column::name).toList(),
-                Stream.of(schema.fields()).map(StructField::name).toList());
+        List<String> expected = new ArrayList<>(contract.curatedColumns().stream().map(TableContract.Column::name).toList());
+        contract.curatedPartitionKeys().forEach(k -> expected.add(k.name()));
+        assertEquals(expected, Stream.of(schema.fields()).map(StructField::name).toList(),
+                "the former partition keys are ordinary columns");
         assertEquals(DataTypes.TimestampType, schema.apply("event_time").dataType());
         assertEquals(DataTypes.TimestampType, schema.apply("ingest_time").dataType());
     }
@@ -363,31 +377,41 @@ class CuratedJobTest {
         return rows.toJSON().collectAsList().stream().sorted().toList();
     }
 
-    /** Partition directory (relative) of this arrival hour to its number of data files. */
-    static Map<String, Long> partitionLayout(ArrivalHour hour) throws IOException {
-        try (Stream<Path> s = Files.walk(curated)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("part-"))
-                    .filter(p -> p.getParent().getFileName().toString().equals("arrival_hour=" + hour.label()))
-                    .collect(Collectors.groupingBy(p -> curated.relativize(p.getParent()).toString(), TreeMap::new,
-                            Collectors.counting()));
-        }
+    /** The current snapshot's data files that hold rows of this arrival hour. */
+    static List<String> filesOf(ArrivalHour hour) {
+        List<String> all = spark.table(table + ".files").select("file_path").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        return all.stream().filter(f -> spark.read().parquet(f).filter("arrival_hour = '" + hour.label() + "'").count() > 0)
+                .sorted().toList();
     }
 
-    /** Data file (relative path) of this arrival hour to its last-modified time. */
+    /** The Iceberg partition (the data directory name) of the file that holds this event of hour A. */
+    static String partitionOf(String eventId) {
+        List<String> files = filesOf(HOUR_A).stream()
+                .filter(f -> spark.read().parquet(f).filter("event_id = '" + eventId + "'").count() > 0).toList();
+        assertEquals(1, files.size(), "files holding " + eventId);
+        String f = files.get(0);
+        String dirPath = f.substring(0, f.lastIndexOf('/'));
+        return dirPath.substring(dirPath.lastIndexOf('/') + 1);
+    }
+
+    /** Iceberg partition (data directory name) to the number of current data files holding rows of this arrival hour. */
+    static Map<String, Long> partitionLayout(ArrivalHour hour) {
+        return filesOf(hour).stream().collect(Collectors.groupingBy(f -> {
+            String dirPath = f.substring(0, f.lastIndexOf('/'));
+            return dirPath.substring(dirPath.lastIndexOf('/') + 1);
+        }, TreeMap::new, Collectors.counting()));
+    }
+
+    /** Current data file of this arrival hour to its last-modified time. */
     static Map<String, Long> fileStamps(ArrivalHour hour) {
-        try (Stream<Path> s = Files.walk(curated)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("part-"))
-                    .filter(p -> p.getParent().getFileName().toString().equals("arrival_hour=" + hour.label()))
-                    .collect(Collectors.toMap(p -> curated.relativize(p).toString(), p -> {
-                        try {
-                            return Files.getLastModifiedTime(p).toMillis();
-                        } catch (IOException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }, (x, y) -> x, TreeMap::new));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return filesOf(hour).stream().collect(Collectors.toMap(f -> f, f -> {
+            try {
+                return Files.getLastModifiedTime(Path.of(java.net.URI.create(f))).toMillis();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, (x, y) -> x, TreeMap::new));
     }
 
     static List<Path> partFiles(Path partition) {

@@ -145,4 +145,31 @@ class JobArgumentsTest {
         assertTrue(text.startsWith("tributary-glue-job: missing required arguments --arrival_hour, --curated_path"), text);
         assertTrue(text.contains("usage: java -cp"), text);
     }
+
+    @Test
+    void icebergIsTheDefaultAndTheGlueCatalogNeedsATable() {
+        JobArguments a = JobArguments.parse(VALID, Map.of());
+        assertEquals("iceberg", a.curatedFormat());
+        assertEquals("hadoop", a.icebergCatalog());
+        assertEquals("merge", a.writeMode());
+        assertEquals("none", a.maintenance());
+        assertEquals("--curated_table (database.table) is required with --iceberg_catalog glue",
+                failure(Map.of(), valid("--iceberg_catalog", "glue")));
+        assertEquals("tributary.events", JobArguments.parse(valid("--iceberg_catalog", "glue", "--curated_table", "tributary.events"),
+                Map.of()).curatedTable().orElseThrow());
+        assertEquals("--write_mode must be one of merge, overwrite, got 'upsert'", failure(Map.of(), valid("--write_mode", "upsert")));
+    }
+
+    @Test
+    void aMaintenanceRunNeedsOnlyTheTableAndASummaryPath() {
+        JobArguments a = JobArguments.parse(new String[] {"--maintenance", "all", "--curated_path", "s3://lake/curated/events",
+            "--summary_path", "s3://lake/glue/summaries/maintenance.json", "--retain_last", "2"}, Map.of());
+        assertTrue(a.maintenanceRun());
+        assertEquals(2, a.retainLast());
+        assertEquals(168, a.snapshotRetentionHours());
+        assertEquals("missing required argument --summary_path",
+                failure(Map.of(), "--maintenance", "compact", "--curated_path", "s3://lake/curated/events"));
+        assertEquals("--orphan_retention_hours must be a whole number >= 24, got '1'", failure(Map.of(), "--maintenance", "all",
+                "--curated_path", "s3://lake/curated/events", "--summary_path", "s3://lake/s.json", "--orphan_retention_hours", "1"));
+    }
 }

@@ -17,6 +17,7 @@ final class LocalSpark {
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.extensions", IcebergCurated.EXTENSIONS)
                 .getOrCreate();
     }
 }
