@@ -5,6 +5,9 @@ public enum ReasonCode {
     /** The record is in the KPL aggregation format (it starts with the KPL magic bytes) but its MD5 does not match or its
      *  protobuf is malformed or truncated: the whole Kinesis record is kept, none of its user records can be trusted. */
     BAD_AGGREGATE,
+    /** The record is gzip-compressed (it starts with the gzip magic bytes) but does not inflate: corrupt or truncated, or
+     *  larger than the inflate limit once inflated. The whole Kinesis record is kept. */
+    BAD_COMPRESSION,
     /** Payload is not valid UTF-8. */
     INVALID_UTF8,
     /** Payload is larger than the configured maximum (or, over HTTP, than Kinesis accepts for one record). */

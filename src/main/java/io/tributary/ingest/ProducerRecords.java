@@ -1,15 +1,23 @@
 package io.tributary.ingest;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+import io.tributary.event.ReasonCode;
 
 /**
  * Finds the user records producers pack into one Kinesis record, the way the KCL and Firehose read them: a KPL aggregate
  * (the Kinesis Producer Library's aggregation format) is de-aggregated; a JSON array of records, or NDJSON (one record per
- * line), is split into its elements. Anything else is one record. Each user record is then validated on its own.
+ * line), is split into its elements; a gzip-compressed record is inflated first, then read the same way (its content,
+ * even a single object, becomes user record 0 onwards). Anything else is one record. Each user record is then validated
+ * on its own.
  *
  * <p>The KPL format (amazon-kinesis-producer, aggregation-format.md): the 4 magic bytes {@code F3 89 9A C2}, a protobuf
  * {@code AggregatedRecord}, and the 16-byte MD5 of the protobuf bytes. Read here by hand (varints and length-delimited
@@ -19,6 +27,10 @@ public final class ProducerRecords {
 
     private static final byte[] KPL_MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
     private static final int MD5_BYTES = 16;
+    private static final byte[] GZIP_MAGIC = {0x1F, (byte) 0x8B, 0x08};
+    /** Most bytes a gzip-compressed record may inflate to (a bound against decompression bombs); the event processor's
+     *  own record limit then applies to each user record. */
+    public static final int MAX_INFLATED_BYTES = 16 * 1024 * 1024;
     /** A Kinesis record holds at most 10 MiB: no count limit beyond that. */
     private static final RecordSplitter JSON_SPLITTER = new RecordSplitter(Integer.MAX_VALUE);
 
@@ -32,11 +44,19 @@ public final class ProducerRecords {
 
     /**
      * What one Kinesis record holds: {@code records} null when it is one record (to be processed as it is), else its user
-     * records in order (index = sub-sequence number); {@code badAggregate} is set instead when it is a KPL aggregate that
-     * cannot be read, and the whole record belongs in the errors zone.
+     * records in order (index = sub-sequence number); {@code badAggregate} is set instead (with {@code reason}) when it is a
+     * KPL aggregate or a gzip stream that cannot be read, and the whole record belongs in the errors zone.
      */
-    public record Unpacked(List<byte[]> records, String badAggregate) {
-        static final Unpacked WHOLE = new Unpacked(null, null);
+    public record Unpacked(List<byte[]> records, String badAggregate, ReasonCode reason) {
+        static final Unpacked WHOLE = new Unpacked(null, null, null);
+
+        Unpacked(List<byte[]> records) {
+            this(records, null, null);
+        }
+
+        static Unpacked bad(ReasonCode reason, String message) {
+            return new Unpacked(null, message, reason);
+        }
 
         public boolean whole() {
             return records == null && badAggregate == null;
@@ -47,14 +67,45 @@ public final class ProducerRecords {
     }
 
     public static Unpacked unpack(byte[] data) {
+        if (isGzip(data)) {
+            byte[] inflated;
+            try {
+                inflated = inflate(data);
+            } catch (Malformed e) {
+                return Unpacked.bad(ReasonCode.BAD_COMPRESSION, e.getMessage());
+            }
+            Unpacked inner = isGzip(inflated) ? Unpacked.bad(ReasonCode.BAD_COMPRESSION, "gzip inside gzip is not read") : unpack(inflated);
+            return inner.whole() ? new Unpacked(List.of(inflated)) : inner;
+        }
         if (isKplAggregate(data)) {
             try {
-                return new Unpacked(deaggregate(data), null);
+                return new Unpacked(deaggregate(data));
             } catch (Malformed e) {
-                return new Unpacked(null, e.getMessage());
+                return Unpacked.bad(ReasonCode.BAD_AGGREGATE, e.getMessage());
             }
         }
         return splitJson(data);
+    }
+
+    static boolean isGzip(byte[] data) {
+        return data.length >= GZIP_MAGIC.length && Arrays.equals(data, 0, GZIP_MAGIC.length, GZIP_MAGIC, 0, GZIP_MAGIC.length);
+    }
+
+    /** The whole gzip stream (every member), at most {@link #MAX_INFLATED_BYTES}. */
+    static byte[] inflate(byte[] data) throws Malformed {
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(data), 8192)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(MAX_INFLATED_BYTES, data.length * 4));
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                if (out.size() + n > MAX_INFLATED_BYTES) {
+                    throw new Malformed("gzip record inflates to more than " + MAX_INFLATED_BYTES + " bytes");
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new Malformed("gzip record does not inflate (" + e.getMessage() + ")");
+        }
     }
 
     static boolean isKplAggregate(byte[] data) {
@@ -96,7 +147,7 @@ public final class ProducerRecords {
         for (int i = 0; i < spans.count(); i++) {
             records.add(spans.copy(data, i));
         }
-        return new Unpacked(records, null);
+        return new Unpacked(records);
     }
 
     /** The user records of a KPL aggregate, in order; {@link Malformed} names what is wrong when it cannot be read. */

@@ -110,8 +110,8 @@ public class StreamIngest {
             sealed = batcher.add(meta, process(payload, meta));
         } else if (unpacked.badAggregate() != null) {
             received.increment();
-            invalid.get(ReasonCode.BAD_AGGREGATE).increment();
-            sealed = batcher.add(meta, processor.rejected(payload, meta, ReasonCode.BAD_AGGREGATE, unpacked.badAggregate()));
+            invalid.get(unpacked.reason()).increment();
+            sealed = batcher.add(meta, processor.rejected(payload, meta, unpacked.reason(), unpacked.badAggregate()));
         } else {
             List<byte[]> records = unpacked.records();
             List<RecordMeta> metas = new ArrayList<>(records.size());

@@ -110,4 +110,67 @@ class ProducerRecordsTest {
         }
         assertTrue(ProducerRecords.unpack(new byte[] {(byte) 0xF3, (byte) 0x89}).whole(), "shorter than the magic bytes");
     }
+
+    static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(data);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aGzipRecordIsInflatedThenReadLikeAnyOther() {
+        assertEquals(List.of("{\"a\":1}", "{\"a\":2}"), texts(ProducerRecords.unpack(gzip(utf8("[{\"a\":1},{\"a\":2}]")))));
+        assertEquals(List.of("{\"a\":1}"), texts(ProducerRecords.unpack(gzip(utf8("{\"a\":1}")))), "one object: user record 0");
+        assertEquals(List.of("{}", "{}"), texts(ProducerRecords.unpack(gzip(KplAggregate.ofText("k", List.of("{}", "{}"))))),
+                "a gzip-compressed KPL aggregate");
+    }
+
+    @Test
+    void aGzipRecordThatDoesNotInflateIsBadCompression() {
+        byte[] truncated = Arrays.copyOf(gzip(utf8("{\"a\":1}")), 12);
+        ProducerRecords.Unpacked u = ProducerRecords.unpack(truncated);
+        assertEquals(io.tributary.event.ReasonCode.BAD_COMPRESSION, u.reason());
+        assertTrue(u.badAggregate().startsWith("gzip record does not inflate"), u.badAggregate());
+        byte[] bomb = gzip(new byte[ProducerRecords.MAX_INFLATED_BYTES + 1]);
+        assertTrue(bomb.length < 100_000, "a small record");
+        assertEquals("gzip record inflates to more than " + ProducerRecords.MAX_INFLATED_BYTES + " bytes",
+                ProducerRecords.unpack(bomb).badAggregate());
+        assertEquals("gzip inside gzip is not read", ProducerRecords.unpack(gzip(gzip(utf8("{}")))).badAggregate());
+    }
+
+    /** Our reading of the KPL format against the maintained de-aggregator, the KCL 3's own (AggregatorUtil): both find the
+     *  same user records with the same partition keys in aggregates written by the format's encoder (KplAggregate). */
+    @Test
+    void theKclsOwnDeaggregatorReadsTheSameUserRecords() {
+        List<String> users = List.of("{\"n\":0}", "{\"n\":1}", "binary\u0000", "[1,2]");
+        byte[] aggregate = KplAggregate.ofText("user123", users);
+        var record = software.amazon.kinesis.retrieval.KinesisClientRecord.builder()
+                .data(java.nio.ByteBuffer.wrap(aggregate)).partitionKey("user123").sequenceNumber("49590338271490256608559692538361571095921575989136588898")
+                .approximateArrivalTimestamp(java.time.Instant.parse("2024-01-15T10:00:00Z")).build();
+        List<software.amazon.kinesis.retrieval.KinesisClientRecord> kcl = new software.amazon.kinesis.retrieval.AggregatorUtil()
+                .deaggregate(List.of(record));
+        assertEquals(users.size(), kcl.size(), "the KCL reads it as an aggregate of " + users.size());
+        List<String> theirs = kcl.stream().map(r -> {
+            byte[] b = new byte[r.data().remaining()];
+            r.data().duplicate().get(b);
+            return new String(b, StandardCharsets.UTF_8);
+        }).toList();
+        assertEquals(theirs, texts(ProducerRecords.unpack(aggregate)));
+        for (int i = 0; i < kcl.size(); i++) {
+            assertEquals(i, kcl.get(i).subSequenceNumber(), "sub-sequence numbers as ours: the index");
+            assertTrue(kcl.get(i).aggregated());
+        }
+        byte[] corrupt = aggregate.clone();
+        corrupt[corrupt.length - 1] ^= 1;
+        var bad = software.amazon.kinesis.retrieval.KinesisClientRecord.builder().data(java.nio.ByteBuffer.wrap(corrupt))
+                .partitionKey("user123").sequenceNumber("1").build();
+        assertEquals(1, new software.amazon.kinesis.retrieval.AggregatorUtil().deaggregate(List.of(bad)).size(),
+                "the KCL passes a corrupt aggregate on whole; we keep it whole too, as BAD_AGGREGATE");
+        assertEquals(io.tributary.event.ReasonCode.BAD_AGGREGATE, ProducerRecords.unpack(corrupt).reason());
+    }
 }
+
