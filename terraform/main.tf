@@ -243,16 +243,21 @@ module "orchestration" {
   redshift_workgroup_arn    = module.redshift.workgroup_arn
   redshift_database_name    = module.redshift.database_name
   redshift_secret_arn       = module.redshift.app_secret_arn
-  redshift_load_sql         = file("${path.root}/../src/main/resources/sql/redshift/load/athena_result.sql")
-  glue_raw_path             = module.catalog.raw_location
-  glue_curated_path         = trimsuffix(module.catalog.curated_location, "/")
-  glue_errors_path          = local.glue_errors_path
-  glue_summary_prefix       = local.glue_summary_prefix
-  enable_schedule           = var.compute == "lambda"
-  schedule_minute           = var.step_functions_schedule_minute
-  notification_topic_arn    = module.monitoring.alarm_topic_arn
-  kms_key_arn               = module.kms.key_arn
-  tags                      = local.tags
+  # the load with its MERGE statements included from sql/redshift/merge/, the files the application's JDBC loads include
+  redshift_load_sql = templatefile("${path.root}/../src/main/resources/sql/redshift/load/athena_result.sql", {
+    merge_hourly_rollup         = file("${path.root}/../src/main/resources/sql/redshift/merge/hourly_rollup.sql")
+    merge_hourly_top_categories = file("${path.root}/../src/main/resources/sql/redshift/merge/hourly_top_categories.sql")
+    merge_minute_counts_final   = file("${path.root}/../src/main/resources/sql/redshift/merge/minute_counts_final.sql")
+  })
+  glue_raw_path          = module.catalog.raw_location
+  glue_curated_path      = trimsuffix(module.catalog.curated_location, "/")
+  glue_errors_path       = local.glue_errors_path
+  glue_summary_prefix    = local.glue_summary_prefix
+  enable_schedule        = var.compute == "lambda"
+  schedule_minute        = var.step_functions_schedule_minute
+  notification_topic_arn = module.monitoring.alarm_topic_arn
+  kms_key_arn            = module.kms.key_arn
+  tags                   = local.tags
 }
 
 module "monitoring" {

@@ -83,10 +83,24 @@ function intrinsic(expr, input) {
   throw new Error(`unexpected ${m[1]}`);
 }
 
-/** Statements of a SQL file as the Data API gets them: comment lines out, split at ';' + line end, one line each. */
+const MERGE_DIR = path.join(SQL, 'redshift', 'merge');
+const MERGE_FILES = fs.readdirSync(MERGE_DIR).filter((f) => f.endsWith('.sql')).sort();
+
+/** A load file with its ${merge_<name>} lines replaced by sql/redshift/merge/<name>.sql (as templatefile and SqlScript.compose do). */
+function composed(file) {
+  return fs.readFileSync(file, 'utf8').replace(/^\$\{merge_([a-z_]+)\}[ \t]*$/gm,
+    (_, name) => fs.readFileSync(path.join(MERGE_DIR, `${name}.sql`), 'utf8').trim());
+}
+
+/** Statements of SQL text as the Data API gets them: comment lines out, split at ';' + line end, one line each. */
+function statementsOfText(text) {
+  return text.replace(/^\s*--.*$/gm, '').split(';\n').map((s) => s.trim())
+    .filter((s) => s !== '').map((s) => s.replace(/\s+/g, ' ').replace(/;$/, ''));
+}
+
+/** Statements of a load file as the Data API gets them, its MERGE includes resolved. */
 function statementsOf(file) {
-  return fs.readFileSync(file, 'utf8').replace(/^\s*--.*$/gm, '').split(';\n').map((s) => s.trim())
-    .filter((s) => s !== '').map((s) => s.replace(/\s+/g, ' '));
+  return statementsOfText(composed(file));
 }
 
 describe('rendered state machine definition', () => {
@@ -133,6 +147,20 @@ describe('rendered state machine definition', () => {
     assert.deepEqual(sqls, expected);
     assert.ok(sqls.some((s) => s.startsWith(`COPY stage_athena_result FROM '${athena.OutputLocation}'`)));
     for (const s of sqls) assert.doesNotMatch(s, /^CALL\b/i);
+  });
+
+  it("runs exactly the application's MERGE files (sql/redshift/merge/), the ones its JDBC loads include, and no MERGE of its own", () => {
+    const athena = { OutputLocation: 's3://results/q-1.csv', QueryExecutionId: 'q-1' };
+    const sqls = intrinsic(definition.States.LoadRedshift.Parameters['Sqls.$'], { arrival_hour: HOUR, athena });
+    const merges = sqls.filter((s) => /^MERGE\b/i.test(s));
+    const files = MERGE_FILES.map((f) => statementsOfText(fs.readFileSync(path.join(MERGE_DIR, f), 'utf8')));
+    for (const [i, statements] of files.entries()) {
+      assert.equal(statements.length, 1, `${MERGE_FILES[i]} holds one statement`);
+      assert.equal(merges.filter((m) => m === statements[0]).length, 1, `the load runs ${MERGE_FILES[i]} once, verbatim`);
+    }
+    assert.deepEqual(merges.slice().sort(), files.map((s) => s[0]).sort(), 'every MERGE the load runs is one of the files');
+    // the load file itself holds no MERGE: it includes them
+    assert.doesNotMatch(fs.readFileSync(LOAD_SQL, 'utf8').replace(/^\s*--.*$/gm, ''), /\bMERGE\b/i);
   });
 });
 
