@@ -7,6 +7,8 @@ data "aws_region" "current" {}
 
 locals {
   name_prefix = "${var.project}-${var.environment}"
+  # The Step Functions hour pipeline is Lambda mode's orchestrator: its steps invoke the lake-ops function of Lambda mode.
+  step_functions = var.enable_step_functions && var.compute == "lambda"
   # Glue/Athena names are lower_snake_case.
   glue_database_name = replace(local.name_prefix, "-", "_")
 
@@ -225,9 +227,10 @@ module "ecs_service" {
   tags                    = local.tags
 }
 
+# Lambda mode's orchestrator: in container mode the application seals and rolls up hours itself (routes/seal-hours).
 module "orchestration" {
   source = "./modules/orchestration"
-  count  = var.enable_step_functions ? 1 : 0
+  count  = local.step_functions ? 1 : 0
 
   name                      = "${local.name_prefix}-hour"
   glue_job_name             = module.glue_job.job_name
@@ -242,6 +245,7 @@ module "orchestration" {
   redshift_workgroup_name   = module.redshift.workgroup_name
   redshift_workgroup_arn    = module.redshift.workgroup_arn
   redshift_database_name    = module.redshift.database_name
+  lake_ops_function_arn     = module.lambda_consumer[0].lake_ops_alias_arn
   redshift_secret_arn       = module.redshift.app_secret_arn
   # the load with its MERGE statements included from sql/redshift/merge/, the files the application's JDBC loads include
   redshift_load_sql = templatefile("${path.root}/../src/main/resources/sql/redshift/load/athena_result.sql", {
@@ -278,8 +282,8 @@ module "monitoring" {
   ecs_cluster_name                   = var.compute == "ecs" ? module.ecs_service[0].cluster_name : null
   ecs_service_name                   = var.compute == "ecs" ? module.ecs_service[0].service_name : null
   glue_job_name                      = module.glue_job.job_name
-  enable_state_machine_alarm         = var.enable_step_functions
-  state_machine_arn                  = var.enable_step_functions ? module.orchestration[0].state_machine_arn : null
+  enable_state_machine_alarm         = local.step_functions
+  state_machine_arn                  = local.step_functions ? module.orchestration[0].state_machine_arn : null
   tags                               = local.tags
 }
 

@@ -45,6 +45,8 @@ locals {
     redshift_workgroup_name = var.redshift_workgroup_name
     redshift_database_name  = var.redshift_database_name
     redshift_secret_arn     = var.redshift_secret_arn
+    lake_ops_function_arn   = var.lake_ops_function_arn
+    max_concurrency         = var.max_concurrency
     load_sqls_expression    = local.load_sqls_expression
     notification_topic_arn  = var.notification_topic_arn
   })

@@ -74,7 +74,7 @@ variable "redshift_secret_arn" {
 }
 
 variable "redshift_load_sql" {
-  description = "The application's Redshift load of the rollup's Athena result (src/main/resources/sql/redshift/load/athena_result.sql): statements ending in ';' at a line end, substitutions :result_location and :query_execution_id."
+  description = "The application's Redshift load of the rollup's Athena result (src/main/resources/sql/redshift/load/athena_result.sql with its MERGE statements included from sql/redshift/merge/): statements ending in ';' at a line end, substitutions :result_location and :query_execution_id."
   type        = string
 }
 
@@ -103,6 +103,22 @@ variable "glue_summary_prefix" {
   }
 }
 
+variable "lake_ops_function_arn" {
+  description = "ARN (the live alias) of the application's lake-ops Lambda function: seals hours and records each hour's outcome."
+  type        = string
+}
+
+variable "max_concurrency" {
+  description = "Hours curated, rolled up and loaded at the same time by one execution (the Glue job's MaxConcurrentRuns must allow it)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.max_concurrency >= 1 && var.max_concurrency <= 10 && floor(var.max_concurrency) == var.max_concurrency
+    error_message = "max_concurrency must be a whole number, 1-10."
+  }
+}
+
 variable "enable_schedule" {
   description = "Start the machine every hour with EventBridge Scheduler (Lambda mode, where nothing else seals hours)."
   type        = bool
@@ -110,7 +126,7 @@ variable "enable_schedule" {
 }
 
 variable "schedule_minute" {
-  description = "Minute of every hour at which the schedule starts the machine for the previous hour (the seal delay)."
+  description = "Minute of every hour at which the schedule starts the machine (its Seal step decides which hours are complete)."
   type        = number
   default     = 20
 
