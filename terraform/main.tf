@@ -232,21 +232,22 @@ module "orchestration" {
   source = "./modules/orchestration"
   count  = local.step_functions ? 1 : 0
 
-  name                      = "${local.name_prefix}-hour"
-  glue_job_name             = module.glue_job.job_name
-  glue_job_arn              = module.glue_job.job_arn
-  glue_database_name        = module.catalog.database_name
-  catalog_arns              = local.catalog_arns
-  athena_workgroup_name     = module.athena.workgroup_name
-  athena_workgroup_arn      = module.athena.workgroup_arn
-  athena_rollup_sql         = file("${path.root}/../src/main/resources/sql/athena/hourly_rollup.sql")
-  curated_bucket_arn        = module.lake.bucket_arns["curated"]
-  athena_results_bucket_arn = module.lake.bucket_arns["athena_results"]
-  redshift_workgroup_name   = module.redshift.workgroup_name
-  redshift_workgroup_arn    = module.redshift.workgroup_arn
-  redshift_database_name    = module.redshift.database_name
-  lake_ops_function_arn     = module.lambda_consumer[0].lake_ops_alias_arn
-  redshift_secret_arn       = module.redshift.app_secret_arn
+  name                       = "${local.name_prefix}-hour"
+  glue_job_name              = module.glue_job.job_name
+  glue_job_arn               = module.glue_job.job_arn
+  glue_database_name         = module.catalog.database_name
+  catalog_arns               = local.catalog_arns
+  athena_workgroup_name      = module.athena.workgroup_name
+  athena_workgroup_arn       = module.athena.workgroup_arn
+  athena_rollup_sql          = file("${path.root}/../src/main/resources/sql/athena/hourly_rollup.sql")
+  curated_bucket_arn         = module.lake.bucket_arns["curated"]
+  athena_results_bucket_arn  = module.lake.bucket_arns["athena_results"]
+  athena_results_bucket_name = module.lake.bucket_names["athena_results"]
+  redshift_workgroup_name    = module.redshift.workgroup_name
+  redshift_workgroup_arn     = module.redshift.workgroup_arn
+  redshift_database_name     = module.redshift.database_name
+  lake_ops_function_arn      = module.lambda_consumer[0].lake_ops_alias_arn
+  redshift_secret_arn        = module.redshift.app_secret_arn
   # the load with its MERGE statements included from sql/redshift/merge/, the files the application's JDBC loads include
   redshift_load_sql = templatefile("${path.root}/../src/main/resources/sql/redshift/load/athena_result.sql", {
     merge_hourly_rollup         = file("${path.root}/../src/main/resources/sql/redshift/merge/hourly_rollup.sql")

@@ -175,11 +175,24 @@ describe('rendered state machine definition', () => {
     assert.match(load.Resource, /:states:::aws-sdk:redshiftdata:batchExecuteStatement$/);
     const athena = { OutputLocation: 's3://results/q-1.csv', QueryExecutionId: 'q-1' };
     const sqls = intrinsic(load.Parameters['Sqls.$'], { arrival_hour: HOUR, athena });
-    const expected = statementsOf(LOAD_SQL).map((s) => s.replaceAll(':result_location', athena.OutputLocation)
+    const manifest = `s3://${rendered.inputs.athena_results_bucket_name}/redshift-load/q-1.manifest`;
+    const expected = statementsOf(LOAD_SQL).map((s) => s.replaceAll(':manifest_location', manifest)
       .replaceAll(':query_execution_id', athena.QueryExecutionId));
     assert.deepEqual(sqls, expected);
-    assert.ok(sqls.some((s) => s.startsWith(`COPY stage_athena_result FROM '${athena.OutputLocation}'`)));
+    assert.ok(sqls.includes(`COPY stage_athena_result FROM '${manifest}' IAM_ROLE default FORMAT AS CSV IGNOREHEADER 1 EMPTYASNULL MANIFEST`));
     for (const s of sqls) assert.doesNotMatch(s, /^CALL\b/i);
+  });
+
+  it('writes the manifest the COPY reads: only the Athena result file, not the .metadata file beside it (COPY matches a prefix)', () => {
+    const step = hourStates().WriteLoadManifest;
+    assert.match(step.Resource, /:states:::aws-sdk:s3:putObject$/);
+    assert.equal(hourStates().RollupHour.Next, 'WriteLoadManifest');
+    assert.equal(step.Next, 'LoadRedshift');
+    const athena = { OutputLocation: 's3://results/results/q-1.csv', QueryExecutionId: 'q-1' };
+    assert.equal(step.Parameters.Bucket, rendered.inputs.athena_results_bucket_name);
+    assert.equal(intrinsic(step.Parameters['Key.$'], { athena }), 'redshift-load/q-1.manifest');
+    assert.deepEqual(JSON.parse(intrinsic(step.Parameters['Body.$'], { athena })),
+      { entries: [{ url: 's3://results/results/q-1.csv', mandatory: true }] });
   });
 
   it("runs exactly the application's MERGE files (sql/redshift/merge/), the ones its JDBC loads include, and no MERGE of its own", () => {
@@ -246,6 +259,7 @@ describe('control flow (aws-local-stepfunctions; Tasks stubbed here; bound to th
       RollupHour: record('RollupHour', {
         QueryExecution: { QueryExecutionId: 'q-1', ResultConfiguration: { OutputLocation: 's3://results/q-1.csv' } },
       }),
+      WriteLoadManifest: record('WriteLoadManifest', { ETag: '"e-1"' }),
       LoadRedshift: record('LoadRedshift', { Id: 'stmt-1' }),
       DescribeLoad: record('DescribeLoad', { Id: 'stmt-1', Status: loadStatus }),
       MarkRolledUp: record('MarkRolledUp', { Payload: {}, StatusCode: 200 }),
@@ -257,7 +271,7 @@ describe('control flow (aws-local-stepfunctions; Tasks stubbed here; bound to th
   const overrides = (handlers) => ({
     taskResourceLocalHandlers: handlers,
     waitTimeOverrides: { WaitForLoad: 0 },
-    retryIntervalOverrides: { Seal: 0, CurateHour: 0, MarkCurated: 0, RollupHour: 0, LoadRedshift: 0, DescribeLoad: 0, MarkRolledUp: 0, MarkFailed: 0 },
+    retryIntervalOverrides: { Seal: 0, CurateHour: 0, MarkCurated: 0, RollupHour: 0, WriteLoadManifest: 0, LoadRedshift: 0, DescribeLoad: 0, MarkRolledUp: 0, MarkFailed: 0 },
   });
   const machine = () => new StateMachine(structuredClone(definition), { validationOptions: { checkArn: true, checkPaths: true } });
   const of = (calls, state) => calls.filter((c) => c.state === state);
@@ -279,7 +293,8 @@ describe('control flow (aws-local-stepfunctions; Tasks stubbed here; bound to th
     const rollup = of(calls, 'RollupHour')[0].input;
     assert.equal(rollup.QueryString, fs.readFileSync(ROLLUP_SQL, 'utf8').replace("'${arrival_hour}'", '?'));
     const sqls = of(calls, 'LoadRedshift')[0].input.Sqls;
-    assert.ok(sqls.includes("COPY stage_athena_result FROM 's3://results/q-1.csv' IAM_ROLE default FORMAT AS CSV IGNOREHEADER 1 EMPTYASNULL"));
+    assert.ok(sqls.includes(`COPY stage_athena_result FROM 's3://${rendered.inputs.athena_results_bucket_name}/redshift-load/q-1.manifest' IAM_ROLE default FORMAT AS CSV IGNOREHEADER 1 EMPTYASNULL MANIFEST`));
+    assert.equal(of(calls, 'WriteLoadManifest')[0].input.Body, '{"entries":[{"url":"s3://results/q-1.csv","mandatory":true}]}');
     assert.equal(sqls.length, statementsOf(LOAD_SQL).length);
     assert.deepEqual(of(calls, 'MarkFailed'), []);
   });
@@ -319,7 +334,7 @@ describe('control flow (aws-local-stepfunctions; Tasks stubbed here; bound to th
     const calls = [];
     const exec = machine().run({ arrival_hour: HOUR }, { overrides: overrides(stubs(calls, { loadStatus: 'FAILED' })) });
     await assert.rejects(exec.result, (e) => e.name === 'ExecutionError');
-    assert.deepEqual(calls.map((c) => c.state), ['CurateHour', 'MarkCurated', 'RollupHour', 'LoadRedshift', 'DescribeLoad', 'MarkFailed', 'NotifyFailure']);
+    assert.deepEqual(calls.map((c) => c.state), ['CurateHour', 'MarkCurated', 'RollupHour', 'WriteLoadManifest', 'LoadRedshift', 'DescribeLoad', 'MarkFailed', 'NotifyFailure']);
     assert.match(of(calls, 'MarkFailed')[0].input.Payload.error, /^RedshiftLoadFailed: /);
   });
 

@@ -48,6 +48,22 @@ variable "curated_bucket_arn" {
   type        = string
 }
 
+variable "athena_results_bucket_name" {
+  description = "Name of the Athena results bucket: the Redshift load's manifest is written there (load_manifest_prefix)."
+  type        = string
+}
+
+variable "load_manifest_prefix" {
+  description = "Key prefix, in the Athena results bucket, of the manifests naming each rollup result file for Redshift COPY."
+  type        = string
+  default     = "redshift-load/"
+
+  validation {
+    condition     = length(regexall("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.load_manifest_prefix)) == 1
+    error_message = "load_manifest_prefix must be a key prefix of letters, digits, _ . - and /, ending in '/'."
+  }
+}
+
 variable "athena_results_bucket_arn" {
   description = "ARN of the Athena results bucket."
   type        = string
@@ -74,7 +90,7 @@ variable "redshift_secret_arn" {
 }
 
 variable "redshift_load_sql" {
-  description = "The application's Redshift load of the rollup's Athena result (src/main/resources/sql/redshift/load/athena_result.sql with its MERGE statements included from sql/redshift/merge/): statements ending in ';' at a line end, substitutions :result_location and :query_execution_id."
+  description = "The application's Redshift load of the rollup's Athena result (src/main/resources/sql/redshift/load/athena_result.sql with its MERGE statements included from sql/redshift/merge/): statements ending in ';' at a line end, substitutions :manifest_location and :query_execution_id."
   type        = string
 }
 

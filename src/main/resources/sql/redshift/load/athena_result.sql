@@ -7,15 +7,17 @@
 -- Run by the Redshift Data API's BatchExecuteStatement, which runs the statements in order as ONE transaction (any
 -- failure rolls all back), so the temp tables live for exactly this load.
 -- Redshift only (COPY from S3, SYSDATE, DATEADD): the application's JDBC loads do not read this file.
--- :result_location and :query_execution_id are the only substitutions: the Athena result object of this execution
--- (s3://<results bucket>/...csv) and its query id, set by the state machine, never record data. Every touched event hour
--- is replaced whole, as in the application.
+-- :manifest_location and :query_execution_id are the only substitutions, set by the state machine, never record data:
+-- a manifest naming this execution's Athena result object (s3://<results bucket>/redshift-load/<query id>.manifest,
+-- written by the machine's WriteLoadManifest step: COPY FROM a path loads every object whose key begins with it, and
+-- Athena writes <query id>.csv.metadata beside <query id>.csv) and the query id. Every touched event hour is replaced
+-- whole, as in the application.
 CREATE TEMP TABLE stage_athena_result (
     row_kind VARCHAR(8), event_date DATE, event_hour INTEGER, event_minute INTEGER, event_type VARCHAR(64),
     country VARCHAR(16), device_type VARCHAR(16), category VARCHAR(128), category_rank BIGINT, events BIGINT,
     distinct_users BIGINT, distinct_sessions BIGINT);
 
-COPY stage_athena_result FROM ':result_location' IAM_ROLE default FORMAT AS CSV IGNOREHEADER 1 EMPTYASNULL;
+COPY stage_athena_result FROM ':manifest_location' IAM_ROLE default FORMAT AS CSV IGNOREHEADER 1 EMPTYASNULL MANIFEST;
 
 CREATE TEMP TABLE stage_hourly_rollup (LIKE analytics.hourly_rollup);
 
