@@ -25,13 +25,15 @@ locals {
     for s in split(";\n", replace(var.redshift_load_sql, "/(?m)^\\s*--.*$/", "")) :
     replace(trimspace(s), "/\\s+/", " ") if trimspace(s) != ""
   ]
+  # Every statement is a States.Format (with no argument when it has no substitution): AWS unescapes \' \{ \} \\ in
+  # every intrinsic string literal, but aws-local-stepfunctions 3.0.0 (the conformance tests' interpreter) only in
+  # States.Format's, so a plain literal would reach its Data API stand-in with its backslashes. Same value on AWS.
   load_sql_expressions = [
     for s in local.load_statements :
-    length(regexall(":(manifest_location|query_execution_id)", s)) == 0
-    ? "'${replace(replace(replace(replace(s, "\\", "\\\\"), "'", "\\'"), "{", "\\{"), "}", "\\}")}'"
-    : format("States.Format('%s', %s)",
-      replace(replace(replace(replace(replace(replace(s, "\\", "\\\\"), "'", "\\'"), "{", "\\{"), "}", "\\}"), ":manifest_location", replace(replace(local.manifest_location_literal, "\\", "\\\\"), "'", "\\'")), ":query_execution_id", "{}"),
-    join(", ", [for m in regexall(":(manifest_location|query_execution_id)", s) : "$.athena.QueryExecutionId"]))
+    format("States.Format(%s)", join(", ", concat(
+      ["'${replace(replace(replace(replace(replace(replace(s, "\\", "\\\\"), "'", "\\'"), "{", "\\{"), "}", "\\}"), ":manifest_location", replace(replace(local.manifest_location_literal, "\\", "\\\\"), "'", "\\'")), ":query_execution_id", "{}")}'"],
+      [for m in regexall(":(manifest_location|query_execution_id)", s) : "$.athena.QueryExecutionId"]
+    )))
   ]
   load_sqls_expression = "States.Array(${join(", ", local.load_sql_expressions)})"
 
@@ -40,6 +42,8 @@ locals {
     arn_prefix                   = local.arn_prefix
     timeout_seconds              = var.execution_timeout_seconds
     max_attempts                 = var.max_attempts
+    glue_timeout_seconds         = var.glue_timeout_seconds
+    task_timeout_seconds         = var.task_timeout_seconds
     glue_job_name                = var.glue_job_name
     raw_path                     = var.glue_raw_path
     curated_path                 = var.glue_curated_path

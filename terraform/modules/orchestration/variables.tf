@@ -163,6 +163,21 @@ variable "max_attempts" {
   default     = 3
 }
 
+# Every Task has an explicit TimeoutSeconds: "If something goes wrong and the TimeoutSeconds field isn't specified for an
+# Activity or Task state, an execution is stuck waiting" (https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html),
+# and the States Language's own default is 60 s, shorter than any Glue run.
+variable "glue_timeout_seconds" {
+  description = "TimeoutSeconds of the Glue curation Task (.sync): one job run of one hour, start to end."
+  type        = number
+  default     = 3600
+}
+
+variable "task_timeout_seconds" {
+  description = "TimeoutSeconds of every other Task (lake-ops calls, the Athena rollup, the manifest, the Data API calls, SNS)."
+  type        = number
+  default     = 900
+}
+
 variable "execution_timeout_seconds" {
   description = "Upper bound of one execution."
   type        = number

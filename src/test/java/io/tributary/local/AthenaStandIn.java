@@ -530,7 +530,7 @@ public final class AthenaStandIn implements AutoCloseable {
         ObjectNode qe = JSON.createObjectNode();
         qe.put("QueryExecutionId", e.id).put("Query", e.query).put("StatementType", statementType(e.query))
                 .put("WorkGroup", e.workgroup);
-        qe.putObject("ResultConfiguration").put("OutputLocation", e.outputLocation.replaceAll("/?$", "/") + e.id + ".csv");
+        qe.putObject("ResultConfiguration").put("OutputLocation", (e.outputLocation.endsWith("/") ? e.outputLocation : e.outputLocation + "/") + e.id + ".csv");
         qe.putObject("QueryExecutionContext").put("Database", e.database).put("Catalog", "AwsDataCatalog");
         ObjectNode status = qe.putObject("Status");
         State state = e.state;

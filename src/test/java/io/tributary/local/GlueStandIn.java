@@ -114,6 +114,7 @@ public final class GlueStandIn implements AutoCloseable {
     });
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold = new CountDownLatch(0);
+    private volatile String failure;
 
     private GlueStandIn(HttpServer http, String jobName, String s3Endpoint, JobArtifacts artifacts, Path logDir, String heap) {
         this.http = http;
@@ -194,6 +195,18 @@ public final class GlueStandIn implements AutoCloseable {
         hold.countDown();
     }
 
+    /**
+     * New runs end FAILED with this error message, without starting the job (as a job that fails at once does), until
+     * {@link #stopFailingRuns}. For the failure paths of orchestration tests.
+     */
+    public void failNewRuns(String errorMessage) {
+        failure = errorMessage;
+    }
+
+    public void stopFailingRuns() {
+        failure = null;
+    }
+
     /** Every run so far, oldest first. */
     public List<Run> runs() {
         List<Run> all = new ArrayList<>(runs.values());
@@ -223,6 +236,12 @@ public final class GlueStandIn implements AutoCloseable {
     private void execute(Run run) {
         try {
             run.set("RUNNING");
+            String fail = failure;
+            if (fail != null) {
+                run.errorMessage = fail;
+                finish(run, "FAILED");
+                return;
+            }
             if (!hold.await(30, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("held for 30 minutes");
             }
