@@ -58,6 +58,32 @@ export const LAMBDA_RUNTIME_ALLOW_LIST = [
   { sid: 'ManageVpcNetworkInterfaces', reason: 'Lambda creates the function\'s VPC network interfaces with its role (AWSLambdaVPCAccessExecutionRole)' },
 ];
 
+const SYNC_STOPS =
+  'the .sync integration stops the job or query it started when the execution is stopped, times out or fails, and '
+  + 'looks runs up (the templates of https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html and '
+  + 'connect-athena.html); no executed test stops an execution mid-run';
+
+// The Step Functions execution role (modules/orchestration, data.aws_iam_policy_document.sfn). Recorded calls: every
+// Task of StateMachineExecutionTest's executions (principal sfn).
+export const SFN_ALLOW_LIST = [
+  { sid: 'RunGlueJob', actions: ['glue:GetJobRuns', 'glue:BatchStopJobRun'], reason: SYNC_STOPS },
+  { sid: 'RunAthenaQuery', actions: ['athena:StopQueryExecution'], reason: SYNC_STOPS },
+  { sid: 'ReadCatalogForAthena', reason: ATHENA_AS_CALLER },
+  { sid: 'ListBucketsForAthena', reason: ATHENA_AS_CALLER },
+  { sid: 'ReadCuratedForAthena', reason: ATHENA_AS_CALLER },
+  {
+    sid: 'WriteAthenaResults',
+    actions: ['s3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+    reason: `${ATHENA_AS_CALLER} (the machine's own PutObject, the load manifest, is recorded)`,
+  },
+  {
+    sid: 'UsePlatformKey',
+    reason: 'the results bucket and the alarm topic are SSE-KMS with the platform key: S3 (the rollup result, the manifest) '
+      + 'and SNS call KMS with the caller\'s credentials; the stand-ins do not encrypt',
+  },
+  { sid: 'DeliverExecutionLogs', reason: 'Step Functions delivers the execution log to CloudWatch Logs with the role (logging_configuration)' },
+];
+
 /** The allow-list entry covering an unused grant, or undefined. */
 export function allowedBy(list, grant) {
   return list.find((e) => e.sid === grant.sid
