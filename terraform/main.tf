@@ -114,7 +114,6 @@ module "glue_job" {
   curated_path         = module.catalog.curated_location
   errors_path          = "${local.glue_errors_path}/"
   summary_path         = "${local.glue_summary_prefix}/"
-  catalog_arns         = local.catalog_arns
   kms_key_arn          = module.kms.key_arn
   worker_type          = var.glue_worker_type
   number_of_workers    = var.glue_number_of_workers

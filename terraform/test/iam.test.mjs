@@ -8,7 +8,7 @@ import { loadContext, TERRAFORM_DIR } from './lib/context.mjs';
 import {
   decide, deployedCall, deployedNames, moduleAt, recordedCalls, renderPolicyDocument, unusedGrants,
 } from './lib/iam.mjs';
-import { allowedBy, APP_ALLOW_LIST, LAMBDA_RUNTIME_ALLOW_LIST, SFN_ALLOW_LIST } from './lib/iam-allow-list.mjs';
+import { allowedBy, APP_ALLOW_LIST, GLUE_ALLOW_LIST, LAMBDA_RUNTIME_ALLOW_LIST, SFN_ALLOW_LIST } from './lib/iam-allow-list.mjs';
 import { blocksOf, exprOf, first } from './lib/hcl.mjs';
 
 let names;
@@ -157,5 +157,49 @@ describe('IAM: the Step Functions hour pipeline and its schedule', () => {
     assert.deepEqual(await unusedGrants(schedulerPolicy, schedulerCalls), []);
     const other = { ...schedulerCalls[0], resource: schedulerCalls[0].resource.replace(/:stateMachine:.*/, ':stateMachine:another') };
     assert.equal((await denied([schedulerPolicy], [other])).length, 1, 'the schedule may start only its own state machine');
+  });
+});
+
+describe('IAM: the Glue job role', () => {
+  let gluePolicy;
+  let jobCalls;
+  let names2;
+
+  before(async () => {
+    const tree = await loadTree(TERRAFORM_DIR);
+    names2 = await deployedNames(tree, loadContext().contract);
+    const arnOf = (zone) => `arn:aws:s3:::${names2.buckets[zone]}`;
+    gluePolicy = await renderPolicyDocument(tree, moduleAt(tree, 'modules/glue_job'), 'glue', {
+      raw_bucket_arn: arnOf('raw'),
+      curated_bucket_arn: arnOf('curated'),
+      errors_bucket_arn: arnOf('errors'),
+      artifacts_bucket_arn: arnOf('artifacts'),
+      kms_key_arn: names2.sfn.kms_key_arn,
+    });
+    jobCalls = recordedCalls().calls.map((c) => deployedCall(c, names2.tokens)).filter((c) => c.principal === 'glue_job');
+  });
+
+  it("has a recording of the job's reads of the raw zone and writes of the curated and errors zones", () => {
+    const has = (action, zone) => jobCalls.some((c) => c.action === action && c.resource.startsWith(`arn:aws:s3:::${names2.buckets[zone]}`));
+    assert.ok(has('s3:GetObject', 'raw'), 'no recorded raw read');
+    assert.ok(has('s3:PutObject', 'curated'), 'no recorded curated write');
+    assert.ok(has('s3:PutObject', 'errors'), 'no recorded errors-zone write');
+    assert.ok(has('s3:DeleteObject', 'curated'), 'no recorded delete (the dynamic partition overwrite)');
+    assert.deepEqual(jobCalls.filter((c) => /[{}]/.test(c.resource)), []);
+  });
+
+  it('allows every S3 request the job made with the Glue job role', async () => {
+    assert.deepEqual(await denied([gluePolicy], jobCalls), []);
+  });
+
+  it('grants the job role nothing that no recorded request uses, except what the Glue service uses', async () => {
+    const { missing, stale } = describeUnused(await unusedGrants(gluePolicy, jobCalls), GLUE_ALLOW_LIST);
+    assert.deepEqual(missing, [], 'unused grants: remove them from modules/glue_job, or allow-list them with a reason');
+    assert.deepEqual(stale, []);
+  });
+
+  it('the job may not write the raw zone or delete from it', async () => {
+    const raw = `arn:aws:s3:::${names2.buckets.raw}/raw/events/dt=2024-01-15/hour=10/x.json.gz`;
+    assert.equal((await denied([gluePolicy], [{ action: 's3:PutObject', resource: raw }, { action: 's3:DeleteObject', resource: raw }])).length, 2);
   });
 });

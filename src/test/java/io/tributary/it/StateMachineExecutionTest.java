@@ -50,7 +50,9 @@ import io.tributary.local.RedshiftStandIn;
 import io.tributary.local.RedshiftStandInResource;
 import io.tributary.local.S3StandInResource;
 import io.tributary.local.StandIns;
+import io.tributary.local.S3RequestTap;
 import io.tributary.local.StateMachineRun;
+import io.tributary.local.TerraformDeployment;
 import io.tributary.sealing.RawHours;
 import io.tributary.warehouse.SchemaMigrator;
 import io.tributary.warehouse.SqlDialect;
@@ -121,6 +123,9 @@ class StateMachineExecutionTest {
     @ConfigProperty(name = "tributary.lake.raw-prefix", defaultValue = "raw/events")
     String rawPrefix;
 
+    @ConfigProperty(name = "tributary.lake.errors-bucket")
+    String errorsBucket;
+
     @ConfigProperty(name = "tributary.athena.database")
     String athenaDatabase;
 
@@ -177,15 +182,22 @@ class StateMachineExecutionTest {
         lambda.bind(LAKE_OPS, LAKE_OPS_STAND_IN);
     }
 
+    /** A rendered s3:// path of Terraform's, its (placeholder) bucket replaced by the test's. */
+    static String inBucket(String rendered, String bucket) {
+        return rendered.replaceFirst("^s3://[^/]+", "s3://" + bucket);
+    }
+
     /** The harness config: Terraform's definition with the values that name AWS resources pointed at the stand-ins. */
     Map<String, Object> config(Map<String, Object> input, String resultsBucket) {
         GlueStandIn glue = GlueStandInResource.server();
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put("glue_job_name", glue.jobName());
-        overrides.put("glue_raw_path", "s3://" + rawBucket + "/" + rawPrefix);
-        overrides.put("glue_curated_path", "s3://" + curatedBucket + "/" + AthenaStandInResource.CURATED_PREFIX);
-        overrides.put("glue_errors_path", "s3://" + curatedBucket + "/errors/glue");
-        overrides.put("glue_summary_prefix", "s3://" + curatedBucket + "/glue/summaries");
+        // Terraform's lake layout (the ECS environment renders the same locals), in the test's buckets
+        Map<String, String> env = TerraformDeployment.load().ecsEnvironment();
+        overrides.put("glue_raw_path", "s3://" + rawBucket + "/" + env.get("TRIBUTARY_LAKE_RAW_PREFIX"));
+        overrides.put("glue_curated_path", inBucket(env.get("TRIBUTARY_CURATED_PATH"), curatedBucket));
+        overrides.put("glue_errors_path", inBucket(env.get("TRIBUTARY_GLUE_ERRORS_PATH"), errorsBucket));
+        overrides.put("glue_summary_prefix", inBucket(env.get("TRIBUTARY_GLUE_SUMMARY_PREFIX"), curatedBucket));
         overrides.put("athena_workgroup_name", WORKGROUP);
         overrides.put("glue_database_name", athenaDatabase);
         overrides.put("athena_results_bucket_name", resultsBucket);
@@ -233,7 +245,25 @@ class StateMachineExecutionTest {
         int glueRunsBefore = GlueStandInResource.server().runsFor(hour).size();
         lambda.clear();
 
-        StateMachineRun run = StateMachineRun.execute(config(Map.of("arrival_hour", hour), resultsBucket));
+        // the Glue job's S3 requests, for the Glue role's IAM check
+        StateMachineRun run;
+        try (S3RequestTap tap = S3RequestTap.start(s3Endpoint)) {
+            GlueStandInResource.server().routeS3Through(tap.endpoint());
+            try {
+                run = StateMachineRun.execute(config(Map.of("arrival_hour", hour), resultsBucket));
+            } finally {
+                GlueStandInResource.server().routeS3Through(null);
+            }
+            assertEquals(List.of(), tap.unparsed(), "S3 requests of the job the tap could not name");
+            Map<String, String> tokens = Map.of(rawBucket, "{raw}", curatedBucket, "{curated}", errorsBucket, "{errors}");
+            for (S3RequestTap.Call call : tap.calls()) {
+                String bucket = call.resource().replaceFirst("^arn:aws:s3:::([^/]+).*$", "$1");
+                assertTrue(tokens.containsKey(bucket), "the job reached a bucket of no lake zone: " + call);
+                AWS_CALLS.add(JSON.valueToTree(Map.of("principal", "glue_job", "action", call.action(),
+                        "resource", call.resource().replace("arn:aws:s3:::" + bucket, "arn:aws:s3:::" + tokens.get(bucket)))));
+            }
+            assertTrue(tap.calls().stream().anyMatch(c -> c.action().equals("s3:PutObject")), "the job's writes went through the tap");
+        }
         AWS_CALLS.addAll(run.awsCalls());
         System.out.printf("State machine execution for %s: %s in %d ms%n", hour, run.status(), run.millis());
 
