@@ -117,8 +117,8 @@ describe('IAM: the Step Functions hour pipeline and its schedule', () => {
     schedulerPolicy = await renderPolicyDocument(tree, orchestration, 'scheduler', deployed.sfn);
     sfnCalls = recordedCalls().calls.map((c) => deployedCall(c, deployed.tokens)).filter((c) => c.principal === 'sfn');
     // EventBridge Scheduler's one call: StartExecution on the schedule's target, which is the state machine (checked
-    // here from the HCL) with the schedule's role ("the execution role must allow states:StartExecution",
-    // https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role)
+    // here from the HCL); the scheduler invokes the target's API with the schedule's execution role
+    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role)
     const [schedule] = blocksOf(orchestration, 'aws_scheduler_schedule');
     assert.equal(exprOf(first(schedule.body.target).arn), 'aws_sfn_state_machine.this.arn');
     schedulerCalls = [{ principal: 'scheduler', action: 'states:StartExecution', resource: deployed.sfn['aws_sfn_state_machine.this.arn'] }];
