@@ -190,9 +190,14 @@ variable "ecs_min_capacity" {
 }
 
 variable "ecs_max_capacity" {
-  description = "Maximum number of ECS tasks (more than the shard count adds idle consumers)."
+  description = "Maximum number of ECS tasks. The KCL consumer gives each task leases on shards, so tasks beyond the shard count hold no lease and only stand by; with a PROVISIONED stream it may not exceed kinesis_shard_count."
   type        = number
   default     = 4
+
+  validation {
+    condition     = var.ecs_max_capacity >= var.ecs_min_capacity && (var.kinesis_stream_mode != "PROVISIONED" || var.ecs_max_capacity <= var.kinesis_shard_count)
+    error_message = "ecs_max_capacity must be at least ecs_min_capacity and, with a PROVISIONED stream, at most kinesis_shard_count: a task without a shard lease reads nothing."
+  }
 }
 
 variable "ecs_target_iterator_age_ms" {

@@ -9,6 +9,12 @@ locals {
   arn_prefix = "arn:${data.aws_partition.current.partition}"
   region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
+
+  # The KCL consumer (container mode) keeps shard leases in DynamoDB. The KCL creates its tables itself on first start
+  # (on-demand billing): the lease table named after the application, with the LeaseOwnerToLeaseKeyIndex GSI, and the
+  # <application>-CoordinatorState and <application>-WorkerMetricStats tables. TRIBUTARY_KCL_APPLICATION_NAME names them.
+  kcl_application_name = "${var.name_prefix}-consumer"
+  kcl_table_arn        = "${local.arn_prefix}:dynamodb:${local.region}:${local.account_id}:table/${local.kcl_application_name}"
 }
 
 resource "aws_security_group" "app" {
@@ -154,7 +160,30 @@ data "aws_iam_policy_document" "app" {
     resources = [var.athena_workgroup_arn]
   }
 
-  # Deliberately no Secrets Manager and no cloudwatch:PutMetricData: ECS injects the secrets with the execution role
+  # The KCL consumer's lease, coordinator state and worker metrics tables (container mode; tributary.kcl.*): the KCL
+  # creates them (and adds the lease table's GSI with UpdateTable) on first start, then reads and writes their items.
+  statement {
+    sid = "KclLeaseTables"
+    actions = [
+      "dynamodb:CreateTable",
+      "dynamodb:DescribeTable",
+      "dynamodb:UpdateTable",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:Scan",
+      "dynamodb:Query",
+    ]
+    resources = [
+      local.kcl_table_arn,
+      "${local.kcl_table_arn}/index/*",
+      "${local.kcl_table_arn}-CoordinatorState",
+      "${local.kcl_table_arn}-WorkerMetricStats",
+    ]
+  }
+
+  # Deliberately no Secrets Manager and no cloudwatch:PutMetricData (KCL metrics are off: tributary.kcl.metrics-level NONE): ECS injects the secrets with the execution role
   # (modules/ecs_service), Lambda mode has none, and metrics leave as Embedded Metric Format log lines. Every grant
   # here is checked against the calls the application's tests make: test/iam.test.mjs.
 }

@@ -44,6 +44,7 @@ output "container_environment" {
     TRIBUTARY_CHECKPOINT_PREFIX  = trimsuffix(var.checkpoint_prefix, "/")
     TRIBUTARY_METRICS_NAMESPACE  = var.metrics_namespace
     }, {
+    TRIBUTARY_KCL_APPLICATION_NAME   = local.kcl_application_name
     TRIBUTARY_GLUE_ENABLED           = "true"
     TRIBUTARY_GLUE_JOB               = var.glue_job_name
     TRIBUTARY_GLUE_STATE_PREFIX      = "${var.state_prefix}hours"

@@ -108,13 +108,13 @@ variable "maximum_batching_window_in_seconds" {
 }
 
 variable "parallelization_factor" {
-  description = "Concurrent batches per shard (1-10). Keep 1: the application's batching assumes one writer per shard."
+  description = "Concurrent batches per shard. Must be 1: each invocation publishes its shard's durable watermark (the last record before the first one not durable), which is only true with one batch of a shard in flight; and the batching assumes one writer per shard."
   type        = number
   default     = 1
 
   validation {
-    condition     = floor(var.parallelization_factor) == var.parallelization_factor && var.parallelization_factor >= 1 && var.parallelization_factor <= 10
-    error_message = "parallelization_factor must be a whole number from 1 to 10."
+    condition     = var.parallelization_factor == 1
+    error_message = "parallelization_factor must be 1: hour sealing reads the per-shard watermark each invocation publishes, which needs one batch per shard in flight (docs/lambda.md)."
   }
 }
 

@@ -45,6 +45,12 @@ export const APP_ALLOW_LIST = [
       + 'arguments; no recorded test crashes the sealer there (HourSealerTest covers the logic on a fake)',
   },
   {
+    sid: 'KclLeaseTables',
+    reason: 'the KCL consumer\'s own DynamoDB clients (lease, coordinator state and worker metrics tables) are not '
+      + 'recorded: AwsCallRecorder is attached to the application\'s clients only; the calls are exercised on dynalite '
+      + 'by KclToRawZoneTest and KclFailoverIT (the list follows the KCL 3.x IAM documentation)',
+  },
+  {
     sid: 'QueryAthena',
     actions: ['athena:StopQueryExecution'],
     reason: 'the query API stops a query that runs past tributary.query.timeout; the recorded tests\' queries finish in time',

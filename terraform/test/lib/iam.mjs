@@ -67,6 +67,7 @@ export async function deployedNames(tree, contract) {
     redshift_secret_arn: redshiftSecretArn,
     state_machine_arn: arn('states', `stateMachine:${stateMachine}`),
   };
+  const kclApplication = fix(await evaluate(tree, moduleAt(tree, 'modules/app'), 'local.kcl_application_name'));
   return {
     buckets,
     stream,
@@ -101,6 +102,7 @@ export async function deployedNames(tree, contract) {
       athena_workgroup_arn: arn('athena', `workgroup/${workgroup}`),
       redshift_secret_arn: arn('secretsmanager', `secret:${redshiftSecret}-AbCdEf`),
       'aws_secretsmanager_secret.api_key.arn': arn('secretsmanager', `secret:${apiKeySecret}-GhIjKl`),
+      'local.kcl_table_arn': arn('dynamodb', `table/${kclApplication}`),
     },
     lambda: {
       'aws_cloudwatch_log_group.this.arn': arn('logs', `log-group:${lambdaLogGroup}`),

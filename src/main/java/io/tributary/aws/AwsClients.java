@@ -34,7 +34,7 @@ public class AwsClients {
         client.close();
     }
 
-    static AwsCredentialsProvider credentials(TributaryConfig config) {
+    public static AwsCredentialsProvider credentials(TributaryConfig config) {
         if (config.aws().accessKeyId().isPresent() && config.aws().secretAccessKey().isPresent()) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(config.aws().accessKeyId().get(), config.aws().secretAccessKey().get()));

@@ -11,8 +11,8 @@ import io.tributary.config.TributaryConfig;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
-/** The Kinesis client of the container consumer and HTTP ingest. Not in the Lambda build: there the event source mapping
- *  reads the stream (docs/packaging.md). */
+/** The Kinesis client of the container consumer, HTTP ingest and hour sealing's shard reads (in the Lambda build only the
+ *  lake-ops handler uses it: the event source mapping reads the stream; docs/packaging.md). */
 public class KinesisClients {
 
     @Produces

@@ -1,6 +1,5 @@
 package io.tributary.batch;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,8 +7,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
+import io.tributary.event.EventFacts;
 import io.tributary.event.RecordMeta;
 import io.tributary.event.RoutedRecord;
 import io.tributary.event.Zone;
@@ -18,20 +19,28 @@ import io.tributary.event.Zone;
  * Batches processed records per (zone, shard, partition) into gzip NDJSON objects and tracks per-shard checkpoints.
  * A batch is sealed when it reaches max records or max bytes, when it is older than max age, when a newer raw hour opens
  * for its shard (arrival time only moves forward within a shard), or on drain. Thread-safe: the consumer polls shards in
- * parallel and a timer seals aged batches.
+ * parallel and a timer seals aged batches. Each raw batch also keeps a tally of its valid events by the key
+ * {@code tally} gives (the real-time minute windows), read once the batch is durable ({@link #tallies}).
  */
 public final class Batcher {
 
     private final BatchSettings settings;
     private final LakeLayout layout;
     private final LongSupplier nanoClock;
+    private final Function<EventFacts, Object> tally;
     private final Map<OpenKey, OpenBatch> open = new LinkedHashMap<>();
     private final Map<String, ShardProgress> shards = new HashMap<>();
 
     public Batcher(BatchSettings settings, LakeLayout layout, LongSupplier nanoClock) {
+        this(settings, layout, nanoClock, facts -> null);
+    }
+
+    /** {@code tally}: the key a valid event is tallied under in its raw batch, or null for none. */
+    public Batcher(BatchSettings settings, LakeLayout layout, LongSupplier nanoClock, Function<EventFacts, Object> tally) {
         this.settings = settings;
         this.layout = layout;
         this.nanoClock = nanoClock;
+        this.tally = tally;
     }
 
     public Batcher(BatchSettings settings, LakeLayout layout) {
@@ -45,14 +54,14 @@ public final class Batcher {
 
     /** Seeds a shard's checkpoint and the arrival time of its record (null when the stored checkpoint predates it). */
     public synchronized void restore(String shardId, String checkpoint, Instant checkpointArrival) {
-        shards.computeIfAbsent(shardId, s -> new ShardProgress(checkpoint, checkpointArrival, nanoClock.getAsLong()));
+        shards.computeIfAbsent(shardId, s -> new ShardProgress(checkpoint, checkpointArrival));
     }
 
     /** Adds one record; returns the batches this sealed (usually none). */
     public synchronized List<SealedBatch> add(RecordMeta meta, RoutedRecord record) {
         String shardId = meta.shardId();
         long now = nanoClock.getAsLong();
-        ShardProgress progress = shards.computeIfAbsent(shardId, s -> new ShardProgress(null, null, now));
+        ShardProgress progress = shards.computeIfAbsent(shardId, s -> new ShardProgress(null, null));
         List<SealedBatch> sealed = new ArrayList<>(0);
         if (record.zone() == Zone.RAW) {
             String previous = progress.lastRawPartition;
@@ -73,7 +82,13 @@ public final class Batcher {
             open.put(key, batch);
         }
         batch.append(record.line(), meta.position());
-        progress.track(batch, meta.sequenceNumber(), meta.arrival(), now);
+        if (record.facts() != null) {
+            Object k = tally.apply(record.facts());
+            if (k != null) {
+                batch.tally(k);
+            }
+        }
+        progress.track(batch, meta.sequenceNumber(), meta.arrival());
         if (batch.records >= settings.maxRecords() || batch.uncompressedBytes >= settings.maxBytes()) {
             open.remove(key);
             sealed.add(seal(batch));
@@ -116,11 +131,46 @@ public final class Batcher {
         return sealed;
     }
 
+    /** Seals every open batch of one shard (a KCL record processor that ends its shard or is asked to shut down). */
+    public synchronized List<SealedBatch> drain(String shardId) {
+        List<SealedBatch> sealed = new ArrayList<>(0);
+        for (Iterator<OpenBatch> it = open.values().iterator(); it.hasNext();) {
+            OpenBatch b = it.next();
+            if (b.shardId.equals(shardId)) {
+                it.remove();
+                sealed.add(seal(b));
+            }
+        }
+        return sealed;
+    }
+
+    /** The shard's durable checkpoint (last sequence number durable in S3 with everything before it), or null. */
+    public synchronized ShardPosition durable(String shardId) {
+        ShardProgress p = shards.get(shardId);
+        return p == null || p.checkpoint == null ? null : new ShardPosition(p.checkpoint, p.checkpointArrival);
+    }
+
+    /** Records of the shard read but not yet durable. */
+    public synchronized long pending(String shardId) {
+        ShardProgress p = shards.get(shardId);
+        return p == null ? 0 : p.pendingRecords;
+    }
+
+    /** Whether this process tracks the shard (read it, or restored its checkpoint). */
+    public synchronized boolean tracks(String shardId) {
+        return shards.containsKey(shardId);
+    }
+
     /** Marks a written batch durable and advances its shard's checkpoint as far as the durable prefix allows. */
     public synchronized void committed(SealedBatch batch) {
         OpenBatch b = (OpenBatch) batch.token();
         b.durable = true;
         shards.get(b.shardId).advance(b.records);
+    }
+
+    /** The tallies of a sealed batch (empty for none): key → {count}. */
+    public Map<Object, long[]> tallies(SealedBatch batch) {
+        return ((OpenBatch) batch.token()).tallies();
     }
 
     /** Checkpoints that moved since the last {@link #persisted} call, by shard. */
@@ -155,15 +205,6 @@ public final class Batcher {
         ShardProgress p = shards.get(shardId);
         p.persisted = position.sequenceNumber();
         p.persistedArrival = position.arrival();
-    }
-
-    /** What hour sealing needs to know of every shard this process reads: see {@link ShardWatermark}. */
-    public synchronized List<ShardWatermark> watermarks() {
-        long now = nanoClock.getAsLong();
-        List<ShardWatermark> out = new ArrayList<>(shards.size());
-        shards.forEach((shard, p) -> out.add(new ShardWatermark(shard, p.checkpointArrival, p.pendingRecords,
-                Duration.ofNanos(Math.max(0, now - p.lastActivityNanos)))));
-        return out;
     }
 
     /** Where a re-opened shard iterator must resume: after the last record this process read, else after the checkpoint. */

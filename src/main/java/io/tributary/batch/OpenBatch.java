@@ -3,6 +3,8 @@ package io.tributary.batch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 import io.tributary.event.Zone;
@@ -20,9 +22,22 @@ final class OpenBatch {
     long uncompressedBytes;
     /** Set once the object is durably in S3; read by the checkpoint tracker under the batcher's lock. */
     boolean durable;
+    /** Valid events per tally key (minute windows), created on the first one. */
+    private Map<Object, long[]> tallies;
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
     private final GZIPOutputStream gzip;
+
+    void tally(Object key) {
+        if (tallies == null) {
+            tallies = new HashMap<>();
+        }
+        tallies.computeIfAbsent(key, k -> new long[1])[0]++;
+    }
+
+    Map<Object, long[]> tallies() {
+        return tallies == null ? Map.of() : tallies;
+    }
 
     OpenBatch(Zone zone, String partition, String shardId, long openedAtNanos, int gzipLevel) {
         this.zone = zone;

@@ -4,6 +4,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
+import io.tributary.analytics.MinuteWindows;
 import io.tributary.checkpoint.CheckpointStore;
 import io.tributary.config.TributaryConfig;
 import io.tributary.event.EventContract;
@@ -31,11 +32,12 @@ public class PipelineBeans {
 
     @Produces
     @Singleton
-    Batcher batcher(TributaryConfig config) {
+    Batcher batcher(TributaryConfig config, MinuteWindows minutes) {
         var b = config.batch();
         var lake = config.lake();
         return new Batcher(new BatchSettings(b.maxRecords(), b.maxBytes(), b.maxAge(), b.gzipLevel()),
-                new LakeLayout(lake.rawBucket(), lake.rawPrefix(), lake.errorsBucket(), lake.errorsPrefix()));
+                new LakeLayout(lake.rawBucket(), lake.rawPrefix(), lake.errorsBucket(), lake.errorsPrefix()), System::nanoTime,
+                minutes::keyOf);
     }
 
     @Produces

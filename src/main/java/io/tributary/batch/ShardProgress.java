@@ -27,23 +27,20 @@ final class ShardProgress {
     Instant checkpointArrival;
     /** Arrival time of the checkpoint value last written to the checkpoint store. */
     Instant persistedArrival;
-    /** When (Batcher's nano clock) this process last read a record of the shard, or first heard of it. */
-    long lastActivityNanos;
     /** Checkpoint value last written to the checkpoint store. */
     String persisted;
     /** Partition of the newest raw record, to seal older hours early. */
     String lastRawPartition;
     long pendingRecords;
 
-    ShardProgress(String checkpoint, Instant checkpointArrival, long nowNanos) {
+    ShardProgress(String checkpoint, Instant checkpointArrival) {
         this.checkpoint = checkpoint;
         this.persisted = checkpoint;
         this.checkpointArrival = checkpointArrival;
         this.persistedArrival = checkpointArrival;
-        this.lastActivityNanos = nowNanos;
     }
 
-    void track(OpenBatch batch, String seq, Instant arrival, long nowNanos) {
+    void track(OpenBatch batch, String seq, Instant arrival) {
         Segment tail = segments.peekLast();
         if (tail != null && tail.batch == batch) {
             if (!seq.equals(tail.lastSeq[0])) {
@@ -55,7 +52,6 @@ final class ShardProgress {
         } else {
             segments.addLast(new Segment(batch, seq, new String[] {seq}, new Instant[] {arrival}, new String[1], new Instant[1]));
         }
-        lastActivityNanos = nowNanos;
         lastRead = seq;
         pendingRecords++;
     }

@@ -2,6 +2,7 @@ package io.tributary.checkpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -13,11 +14,15 @@ import io.tributary.batch.ShardPosition;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Durable per-shard checkpoints: one small S3 object per shard, {@code <prefix>/<stream>/<shardId>}, holding the last
  *  sequence number that is durable in the lake together with everything before it, and the Kinesis arrival time of that
  *  record (hour sealing reads it): {@code {"sequence_number":"…","arrival":"2024-01-15T10:59:58.123Z"}}. Objects written
- *  before the arrival was kept hold the bare sequence number as plain text; they are still read. */
+ *  before the arrival was kept hold the bare sequence number as plain text; they are still read.
+ *  <p>The same object is the shard's durable watermark for hour sealing, whoever owns the shard: the polling consumer
+ *  writes it as its checkpoint ({@link #save}); a Lambda invocation, which does not own the event source mapping's
+ *  checkpoints, publishes it with {@link #advance}, which only ever moves it forward. */
 public final class CheckpointStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +80,45 @@ public final class CheckpointStore {
             n.put("arrival", position.arrival().toString());
         }
         return n.toString();
+    }
+
+    /**
+     * Publishes a durable position that only moves forward: a conditional write (S3 {@code If-Match} on the ETag read, or
+     * {@code If-None-Match: *} when the shard has none), so concurrent or out-of-order publishers (a retried invocation, a
+     * shard owner that lost its lease) can never move it back. False when the stored position is already at or past it.
+     */
+    public boolean advance(String shardId, ShardPosition position) {
+        BigInteger next = new BigInteger(position.sequenceNumber());
+        for (int attempt = 1; ; attempt++) {
+            String etag;
+            try {
+                var object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(prefix + shardId));
+                ShardPosition stored = parse(object.asString(StandardCharsets.UTF_8), shardId);
+                if (stored != null && new BigInteger(stored.sequenceNumber()).compareTo(next) >= 0) {
+                    return false;
+                }
+                etag = object.response().eTag();
+            } catch (NoSuchKeyException e) {
+                etag = null;
+            }
+            String expected = etag;
+            try {
+                s3.putObject(b -> {
+                    b.bucket(bucket).key(prefix + shardId).contentType("application/json");
+                    if (expected == null) {
+                        b.ifNoneMatch("*");
+                    } else {
+                        b.ifMatch(expected);
+                    }
+                }, RequestBody.fromString(format(position), StandardCharsets.UTF_8));
+                return true;
+            } catch (S3Exception e) {
+                boolean raced = e.statusCode() == 412 || e.statusCode() == 409;
+                if (!raced || attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public void save(String shardId, String sequenceNumber) {

@@ -16,6 +16,9 @@ public interface TributaryConfig {
     /** The Kinesis stream and consumer. */
     Kinesis kinesis();
 
+    /** The Kinesis Client Library consumer (leases in DynamoDB): {@code tributary.kinesis.consumer=kcl}. */
+    Kcl kcl();
+
     /** The S3 data lake. */
     Lake lake();
 
@@ -106,17 +109,9 @@ public interface TributaryConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** How long after a minute ends its window stays open for late events, before it is merged and closed. */
-        @WithDefault("30s")
-        Duration allowedLateness();
-
-        /** How often closed windows are looked for and merged into Redshift. */
+        /** How often the counts of batches made durable are merged into Redshift. */
         @WithDefault("5s")
         Duration flushInterval();
-
-        /** Most open windows held in memory; beyond it events are left to the hourly rollup (counted as dropped). */
-        @WithDefault("200000")
-        int maxOpenWindows();
     }
 
     interface Query {
@@ -182,7 +177,8 @@ public interface TributaryConfig {
         /** The job's --raw_path; unset means s3://<tributary.lake.raw-bucket>/<tributary.lake.raw-prefix>. */
         Optional<String> rawPath();
 
-        /** How far past an hour's end every shard must be (or how long a shard must be idle) before the hour is sealed. */
+        /** How far past an hour's end every shard must be durable (its published position or a read at its tip) before
+         *  the hour is sealed; covers Kinesis read-after-write delay and clock skew. */
         @WithDefault("5m")
         Duration gracePeriod();
 
@@ -210,12 +206,22 @@ public interface TributaryConfig {
         @WithDefault("P2D")
         Duration lookback();
 
+        /** How long after its end a curated hour is watched for raw objects written after its run started (late data,
+         *  a replay); such an hour is curated and rolled up again. One LIST of the hour's raw prefix per round. */
+        @WithDefault("6h")
+        Duration lateObjectWindow();
+
+        /** Lambda mode: how long an hour claimed by a Step Functions execution stays its own; a claim older than this
+         *  (an execution that died) is claimed again. Keep it above the state machine's timeout. */
+        @WithDefault("3h")
+        Duration claimTimeout();
+
         /** Key prefix (in the raw bucket) of the durable per-hour state objects. */
         @WithDefault("_tributary/state/hours")
         String statePrefix();
 
-        /** Also seal the current, still open hour once every shard is idle past the grace period: tests and dev mode
-         *  only (a record arriving later in that hour would need the hour run again). */
+        /** Also seal the current, still open hour once every shard was read at its tip with everything durable: tests
+         *  and dev mode only (a record arriving later in that hour re-opens it: it is curated again). */
         @WithDefault("false")
         boolean sealOpenHour();
     }
@@ -287,6 +293,11 @@ public interface TributaryConfig {
         /** Endpoint override (local Kinesis stand-in); unset on AWS. */
         Optional<String> endpointOverride();
 
+        /** Which container-mode consumer reads the stream: {@code kcl} (leases, any number of processes) or {@code polling}
+         *  (one process only); selects routes/kinesis-to-raw/&lt;consumer&gt;.yaml. */
+        @WithDefault("kcl")
+        String consumer();
+
         /** Run the container-mode consumer route (false in Lambda mode, where the event source mapping polls). */
         @WithDefault("true")
         boolean consumerEnabled();
@@ -306,6 +317,63 @@ public interface TributaryConfig {
         /** Milliseconds between checks for new or closed shards (resharding). */
         @WithDefault("10000")
         long shardMonitorIntervalMs();
+    }
+
+    interface Kcl {
+        /** KCL application name: names the lease table ({@code <name>}), the coordinator state table
+         *  ({@code <name>-CoordinatorState}) and the worker metrics table ({@code <name>-WorkerMetricStats}). */
+        @WithDefault("tributary")
+        String applicationName();
+
+        /** Lease table name, when it is not the application name. */
+        Optional<String> leaseTable();
+
+        /** Worker identifier in the lease table; default: host name and a random suffix (unique per process). */
+        Optional<String> workerId();
+
+        /** Endpoint override of DynamoDB (local stand-in: dynalite); unset on AWS. */
+        Optional<String> dynamodbEndpointOverride();
+
+        /** A lease not renewed for this long is taken over by another worker (KCL failoverTimeMillis). */
+        @WithDefault("10s")
+        Duration failoverTime();
+
+        /** How often the leader assigns expired and unassigned leases (KCL 3 leaseAssignmentIntervalMillis); default
+         *  twice the failover time. A dead worker's shards are read again after about failover time + this. */
+        Optional<Duration> leaseAssignmentInterval();
+
+        /** How often the leader lists shards to create leases for new ones (KCL shardSyncIntervalMillis; the shard sync
+         *  run at start also idles this long). */
+        @WithDefault("60s")
+        Duration shardSyncInterval();
+
+        /** At most this often a record processor writes its durable position as the KCL checkpoint (a DynamoDB write). */
+        @WithDefault("5s")
+        Duration checkpointInterval();
+
+        /** Enhanced fan-out (SubscribeToShard, a dedicated 2 MB/s per shard per consumer) instead of polling with
+         *  GetRecords. Not available on the local Kinesis stand-in; needs the kinesis:*StreamConsumer and SubscribeToShard
+         *  permissions. */
+        @WithDefault("false")
+        boolean enhancedFanOut();
+
+        /** KCL metrics to CloudWatch: NONE (default; the application's own metrics are EMF), SUMMARY or DETAILED. */
+        @WithDefault("NONE")
+        String metricsLevel();
+
+        /** Backpressure: a shard's record processor takes no further GetRecords batch while this many of its records are
+         *  read but not durable in S3 (an S3 outage holds the shard instead of filling the heap). */
+        @WithDefault("1000000")
+        long maxUndurableRecords();
+
+        /** Readiness reports the consumer DOWN when a shard it owns holds records not durable in S3 and its durable
+         *  position has not moved for this long, or it has not been handed a GetRecords result for this long. */
+        @WithDefault("5m")
+        Duration stallTimeout();
+
+        /** How long the KCL graceful shutdown (final checkpoints, lease release) may take when the route stops. */
+        @WithDefault("20s")
+        Duration shutdownTimeout();
     }
 
     interface Lake {

@@ -126,12 +126,35 @@ public class StreamIngest {
         return sealed.isEmpty() ? null : sealed;
     }
 
+    /**
+     * Processes one GetRecords batch of one shard (the KCL consumer's exchange) in shard order, as {@link #accept} does
+     * per record; returns every batch this sealed, or null when it sealed none.
+     */
+    public List<SealedBatch> acceptBatch(@Body KinesisBatch batch) {
+        List<SealedBatch> sealed = null;
+        for (KinesisBatch.Record r : batch.records()) {
+            List<SealedBatch> s = accept(r.data(), batch.shardId(), r.sequenceNumber(), r.arrival());
+            if (s != null) {
+                if (sealed == null) {
+                    sealed = new ArrayList<>(s);
+                } else {
+                    sealed.addAll(s);
+                }
+            }
+        }
+        return sealed;
+    }
+
+    /** Every open batch of one shard. */
+    public List<SealedBatch> drain(String shardId) {
+        return batcher.drain(shardId);
+    }
+
     private RoutedRecord process(byte[] record, RecordMeta meta) {
         received.increment();
         RoutedRecord routed = processor.process(record, meta);
         if (routed.reason() == null) {
             valid.increment();
-            minutes.add(routed.facts());
         } else {
             invalid.get(routed.reason()).increment();
         }
@@ -181,6 +204,10 @@ public class StreamIngest {
     /** Called after the object is durably in S3: advances the checkpoint and records the flush. */
     public void committed(@ExchangeProperty(BATCH) SealedBatch batch, @Header("tributaryPutStarted") Long started) {
         batcher.committed(batch);
+        if (batch.zone() == Zone.RAW) {
+            // the part: the object's file name (<shard>-<first>-<last>.json.gz), the same for a batch written again with the same cut
+            minutes.durable(batch.key().substring(batch.key().lastIndexOf('/') + 1), batcher.tallies(batch));
+        }
         batches.get(batch.zone()).increment();
         bytes.get(batch.zone()).increment(batch.body().length);
         batchRecords.record(batch.records());

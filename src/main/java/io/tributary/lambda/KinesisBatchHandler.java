@@ -3,6 +3,7 @@ package io.tributary.lambda;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.tributary.batch.Batcher;
 import io.tributary.batch.SealedBatch;
+import io.tributary.batch.ShardPosition;
+import io.tributary.checkpoint.CheckpointStore;
 import io.tributary.ingest.StreamIngest;
 import io.tributary.metrics.EmfMetrics;
 
@@ -35,6 +38,9 @@ import io.tributary.metrics.EmfMetrics;
  * record that is not durable, and the event source mapping re-sends the shard from there (until the record expires, with
  * the deployed settings). Bad records never fail the batch: the ingest core puts them in the errors zone, and a record
  * whose processing throws anyway is quarantined there ({@code PROCESSING_FAILED}) instead of being retried forever.
+ * After the writes, the last durable record of each shard is published as the shard's durable watermark (the
+ * {@link CheckpointStore} object, moved forward only), which hour sealing reads; if that fails, the record is reported
+ * as failed, so the event source mapping sends it again and the next invocation publishes it.
  */
 @Singleton
 @Named("kinesisBatchHandler")
@@ -47,13 +53,16 @@ public class KinesisBatchHandler {
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final EmfMetrics metrics;
+    private final CheckpointStore watermarks;
 
-    public KinesisBatchHandler(CamelContext camel, Batcher batcher, StreamIngest ingest, ObjectMapper json, EmfMetrics metrics) {
+    public KinesisBatchHandler(CamelContext camel, Batcher batcher, StreamIngest ingest, ObjectMapper json, EmfMetrics metrics,
+                               CheckpointStore watermarks) {
         this.batcher = batcher;
         this.ingest = ingest;
         this.producer = camel.createProducerTemplate();
         this.json = json;
         this.metrics = metrics;
+        this.watermarks = watermarks;
     }
 
     /** The stream form the Lambda runtimes call: Kinesis event JSON in, partial batch response JSON out. */
@@ -120,6 +129,10 @@ public class KinesisBatchHandler {
                     failures.add(new BatchResponse.ItemFailure(from));
                 }
             }
+            for (var published : publishWatermarks(event, retryFrom).entrySet()) {
+                retryFrom.put(published.getKey(), published.getValue());
+                failures.add(new BatchResponse.ItemFailure(published.getValue()));
+            }
             if (retryFrom.isEmpty()) {
                 LOG.debugf("invocation: %d records durable, %d open batches written", records, written);
             } else {
@@ -135,6 +148,33 @@ public class KinesisBatchHandler {
                 LOG.warnf(e, "could not write the EMF metrics line");
             }
         }
+    }
+
+    /**
+     * Publishes, per shard, the last record before its first undurable one (every record when none failed). Returns the
+     * shards whose watermark could not be written, each with that record: reported as failed, it comes back in a retry.
+     */
+    private Map<String, String> publishWatermarks(KinesisEventBatch event, Map<String, String> retryFrom) {
+        Map<String, KinesisEventBatch.Kinesis> lastDurable = new LinkedHashMap<>();
+        for (KinesisEventBatch.Record record : event.records()) {
+            String shard = record.shardId();
+            String from = retryFrom.get(shard);
+            KinesisEventBatch.Kinesis k = record.kinesis();
+            if (from == null || new BigInteger(k.sequenceNumber()).compareTo(new BigInteger(from)) < 0) {
+                lastDurable.merge(shard, k, (a, b) -> new BigInteger(b.sequenceNumber()).compareTo(new BigInteger(a.sequenceNumber())) > 0 ? b : a);
+            }
+        }
+        Map<String, String> unpublished = new LinkedHashMap<>();
+        lastDurable.forEach((shard, k) -> {
+            try {
+                watermarks.advance(shard, new ShardPosition(k.sequenceNumber(), k.arrival()));
+            } catch (RuntimeException e) {
+                LOG.warnf("shard %s: durable up to %s, but its watermark could not be published (%s); that record is retried",
+                        shard, k.sequenceNumber(), rootCause(e));
+                unpublished.put(shard, k.sequenceNumber());
+            }
+        });
+        return unpublished;
     }
 
     /**

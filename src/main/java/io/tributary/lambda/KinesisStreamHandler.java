@@ -8,7 +8,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
 import io.quarkus.arc.Arc;
-import io.quarkus.runtime.Application;
 
 /**
  * The handler class of the JVM function.zip on the managed Java runtime ({@code io.tributary.lambda.KinesisStreamHandler::handleRequest}):
@@ -17,26 +16,8 @@ import io.quarkus.runtime.Application;
  */
 public class KinesisStreamHandler implements RequestStreamHandler {
 
-    private static Application app;
-
     public KinesisStreamHandler() {
-        boot();
-    }
-
-    private static synchronized void boot() {
-        if (app != null) {
-            return;
-        }
-        if (System.getProperty("quarkus.profile") == null && System.getenv("QUARKUS_PROFILE") == null) {
-            System.setProperty("quarkus.profile", "lambda");
-        }
-        try {
-            Application a = (Application) Class.forName("io.quarkus.runner.ApplicationImpl").getDeclaredConstructor().newInstance();
-            a.start(new String[0]);
-            app = a;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot start the application: the function.zip must hold the uber-jar (mvn package -Plambda)", e);
-        }
+        LambdaApplication.boot();
     }
 
     @Override

@@ -9,22 +9,28 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tributary.config.TributaryConfig;
+import io.tributary.sealing.OrchestratedHours;
 
 /**
  * The Lambda custom runtime (provided.al2023, the native function.zip): polls the Lambda Runtime API for the next
- * invocation, runs it through {@link KinesisBatchHandler} and posts the reply or the error. Runs only when
- * {@code tributary.lambda.runtime-api} is set; the managed Java runtime calls {@link KinesisStreamHandler} instead.
+ * invocation, runs it through {@link KinesisBatchHandler} (or, in the lake-ops function, whose handler setting is
+ * {@value #LAKE_OPS}, through {@link OrchestratedHours}) and posts the reply or the error. Runs only when
+ * {@code tributary.lambda.runtime-api} is set; the managed Java runtime calls {@link KinesisStreamHandler} or
+ * {@link LakeOpsHandler} instead.
  */
 @Singleton
 public class LambdaRuntimeLoop {
@@ -33,20 +39,28 @@ public class LambdaRuntimeLoop {
     private static final String API = "/2018-06-01/runtime/invocation/";
     private static final String REQUEST_ID = "Lambda-Runtime-Aws-Request-Id";
 
+    /** The handler setting (Lambda's {@code _HANDLER}) of the lake-ops function in the custom runtime. */
+    public static final String LAKE_OPS = "lake-ops";
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+    };
+
     private final KinesisBatchHandler handler;
+    private final Instance<OrchestratedHours> lakeOps;
     private final ObjectMapper json;
     private volatile boolean running;
     private Thread thread;
 
-    public LambdaRuntimeLoop(KinesisBatchHandler handler, ObjectMapper json) {
+    public LambdaRuntimeLoop(KinesisBatchHandler handler, Instance<OrchestratedHours> lakeOps, ObjectMapper json) {
         this.handler = handler;
+        this.lakeOps = lakeOps;
         this.json = json;
     }
 
     void onStart(@Observes StartupEvent event, TributaryConfig config) {
         config.lambda().runtimeApi().ifPresent(api -> {
             running = true;
-            thread = new Thread(() -> loop("http://" + api), "lambda-runtime");
+            boolean ops = LAKE_OPS.equals(System.getenv("_HANDLER"));
+            thread = new Thread(() -> loop("http://" + api, ops), "lambda-runtime");
             thread.setDaemon(true);
             thread.start();
             LOG.infof("Lambda mode: polling the Runtime API at %s", api);
@@ -60,7 +74,7 @@ public class LambdaRuntimeLoop {
         }
     }
 
-    private void loop(String base) {
+    private void loop(String base, boolean ops) {
         // no request timeout on /next: it is a long poll that returns when the next event arrives
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         while (running) {
@@ -71,7 +85,11 @@ public class LambdaRuntimeLoop {
                 requestId = next.headers().firstValue(REQUEST_ID)
                         .orElseThrow(() -> new IOException("Runtime API answered /next without " + REQUEST_ID + " (" + next.statusCode() + ")"));
                 ByteArrayOutputStream reply = new ByteArrayOutputStream();
-                handler.handle(new ByteArrayInputStream(next.body()), reply);
+                if (ops) {
+                    json.writeValue(reply, lakeOps.get().handle(json.readValue(next.body(), OBJECT)));
+                } else {
+                    handler.handle(new ByteArrayInputStream(next.body()), reply);
+                }
                 post(http, base + API + requestId + "/response", reply.toByteArray(), null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import org.jboss.logging.Logger;
 
@@ -21,7 +22,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.tributary.batch.ShardWatermark;
 
 /**
  * Seals raw hours and curates each with one Glue job run at a time per hour: the seal-hours route calls {@link #tick} on a
@@ -30,11 +30,23 @@ import io.tributary.batch.ShardWatermark;
  * handed to {@code direct:hour-curated}. Every state change is written to the {@link HourStore} before the next step, so a
  * restart resumes each hour where it was: a RUNNING hour is polled again (never started twice), a STARTING hour is looked
  * up by its run token, a SUCCEEDED hour not yet handed off is handed off again (at least once).
+ * <p>Any number of sealers may share the store (several container tasks): every state change is a conditional write
+ * ({@link HourStore.Conflict} when another sealer changed the hour first), each change that acts outside (StartJobRun, the
+ * hand-off) is written before it acts, and a sealer that loses a race follows the stored state. So exactly one sealer starts
+ * each run and hands each curated hour off; a STARTING hour is taken over only once its starter has been quiet for
+ * {@link #TAKE_OVER_AFTER}, a hand-off only once its claim is older than {@link #HAND_OFF_LEASE}. A curated hour that
+ * receives a raw object written after its run started (late data, a replay) is curated and rolled up again.
  */
 public final class HourSealer {
 
     /** Glue runs that failed; the EMF metric GlueJobRunFailures is its change per interval. */
     public static final String GLUE_RUNS_FAILED = "tributary.glue.runs.failed";
+
+    /** How long a STARTING hour belongs to the sealer that wrote it (StartJobRun takes seconds). */
+    public static final Duration TAKE_OVER_AFTER = Duration.ofMinutes(2);
+
+    /** How long a claimed hand-off (the rollup of a curated hour) belongs to its sealer before another may redo it. */
+    public static final Duration HAND_OFF_LEASE = Duration.ofMinutes(30);
 
     /** Job argument carrying the token of one attempt; the job ignores arguments it does not know. */
     public static final String RUN_TOKEN_ARGUMENT = "--tributary_run_token";
@@ -48,9 +60,13 @@ public final class HourSealer {
         }
     }
 
-    /** How runs are driven. */
+    /** How runs are driven. {@code lateObjectWindow}: how long after its end a curated hour is still watched for raw
+     *  objects written after its run started. */
     public record RunSettings(int maxRetries, int maxConcurrentRuns, Duration pollInitialDelay, Duration pollMaxDelay,
-                              Duration lookback) {
+                              Duration lookback, Duration lateObjectWindow) {
+        public RunSettings(int maxRetries, int maxConcurrentRuns, Duration pollInitialDelay, Duration pollMaxDelay, Duration lookback) {
+            this(maxRetries, maxConcurrentRuns, pollInitialDelay, pollMaxDelay, lookback, Duration.ofHours(6));
+        }
     }
 
     private record NextPoll(Instant at, Duration delay) {
@@ -67,11 +83,14 @@ public final class HourSealer {
     private final Map<String, NextPoll> polls = new HashMap<>();
     private final Set<String> rollingUp = new HashSet<>();
     private final Set<String> rollupQueued = new HashSet<>();
+    /** Hours this process wrote STARTING for and has not seen running: it may recover them at once. */
+    private final Set<String> startedHere = new HashSet<>();
     private final AtomicLong oldestUnfinishedAgeSeconds = new AtomicLong();
     private final Counter sealed;
     private final Counter started;
     private final Counter succeeded;
     private final Counter failed;
+    private final Counter reopened;
     private final Timer runDuration;
 
     public HourSealer(HourStore store, GlueRuns glue, ShardWatermarks shards, SealPolicy policy, JobPaths paths,
@@ -88,6 +107,8 @@ public final class HourSealer {
         this.succeeded = Counter.builder("tributary.glue.runs.succeeded").description("Glue job runs that succeeded").register(registry);
         this.failed = Counter.builder(GLUE_RUNS_FAILED)
                 .description("Glue job runs that ended FAILED, STOPPED, TIMEOUT or ERROR, or were lost").register(registry);
+        this.reopened = Counter.builder("tributary.hours.reopened")
+                .description("Curated hours curated again because a raw object was written after their run started").register(registry);
         this.runDuration = Timer.builder("tributary.glue.run.duration").description("Duration of finished Glue job runs").register(registry);
         Gauge.builder("tributary.hours.oldest.unsealed.age.seconds", oldestUnfinishedAgeSeconds, AtomicLong::get)
                 .description("Seconds since the end of the oldest raw hour in the lookback window that is not curated yet")
@@ -104,32 +125,34 @@ public final class HourSealer {
             HourState s = hours.get(hour);
             try {
                 switch (s.status()) {
-                    case SUCCEEDED -> {
-                        if (!s.handedOff()) {
-                            curated.add(curatedHour(s));
-                        }
-                    }
+                    case SUCCEEDED -> succeeded(s, now, curated);
                     case FAILED -> {
                         // every attempt failed: an operator resets the state object (docs/sealing-and-glue.md)
                     }
                     case STARTING -> recover(s, now);
                     case RUNNING -> poll(s, now, curated);
                     case PENDING -> {
-                        if (inFlight() >= settings.maxConcurrentRuns()) {
+                        if (inFlight() >= settings.maxConcurrentRuns() || (s.sealedAt() == null && !policy.due(hour, now))) {
                             continue;
                         }
                         if (marks == null && s.sealedAt() == null) {
-                            marks = shards.current();
+                            marks = shards.current(policy.latestDueCutoff(now));
                         }
                         if (s.sealedAt() != null || policy.complete(hour, now, marks)) {
                             if (s.sealedAt() == null) {
-                                sealed.increment();
-                                LOG.infof("raw hour %s sealed: every shard is past %s or idle", hour, RawHours.end(hour).plus(policy.grace()));
+                                LOG.infof("raw hour %s sealed: every shard is durable past %s", hour, policy.cutoff(hour));
                             }
-                            start(s.starting(newToken(hour, s.attempts() + 1), now, now), now);
+                            start(s.starting(newToken(hour, s.attempts() + 1), now, now, store.rawListing(hour)), now);
+                            if (s.sealedAt() == null) {
+                                sealed.increment();
+                            }
                         }
                     }
                 }
+            } catch (HourStore.Conflict e) {
+                LOG.infof("raw hour %s was changed by another sealer: following its state", hour);
+                polls.remove(hour);
+                store.load(hour).ifPresentOrElse(fresh -> hours.put(hour, fresh), () -> hours.remove(hour));
             } catch (RuntimeException e) {
                 LOG.errorf(e, "raw hour %s (%s, attempt %d, run %s): step failed, tried again next round", hour, s.status(),
                         s.attempts(), s.runId());
@@ -139,12 +162,31 @@ public final class HourSealer {
         return curated;
     }
 
+    /**
+     * A curated hour: claims its hand-off (a conditional write, so one sealer rolls it up) unless another sealer's claim is
+     * still fresh; and while it is recent, curates it again when a raw object was written after its run started.
+     */
+    private void succeeded(HourState s, Instant now, List<CuratedHour> curated) {
+        if (s.rawAtStart() != null && !RawHours.end(s.hour()).plus(settings.lateObjectWindow()).isBefore(now)) {
+            RawListing raw = store.rawListing(s.hour());
+            if (raw.grewSince(s.rawAtStart())) {
+                save(s.recurate(now, "raw object " + raw.newestKey() + " written after the run started: curated again"));
+                reopened.increment();
+                LOG.warnf("raw hour %s: %d raw objects, newest %s at %s, since its Glue run started with %d: the hour is curated and "
+                        + "rolled up again", s.hour(), raw.objects(), raw.newestKey(), raw.lastModified(), s.rawAtStart().objects());
+                return;
+            }
+        }
+        if (!s.handedOff() && (s.claimedAt() == null || !s.claimedAt().plus(HAND_OFF_LEASE).isAfter(now))) {
+            HourState claimed = s.claimed(now);
+            save(claimed);
+            curated.add(curatedHour(claimed));
+        }
+    }
+
     /** After {@code direct:hour-curated} took the hour: it is not handed off again. */
     public synchronized void handedOff(CuratedHour hour) {
-        HourState s = hours.get(hour.getHour());
-        if (s != null && !s.handedOff()) {
-            save(s.handedOff(clock.instant()));
-        }
+        update(hour.getHour(), s -> s.handedOff() ? s : s.handedOff(clock.instant()));
     }
 
     /** The state of an hour as this process knows it (tests, health). */
@@ -234,24 +276,43 @@ public final class HourSealer {
     /** The rollup route started on the hour (sealing's hand-off or an operator's request). */
     public synchronized void rollupStarted(String hour) {
         rollingUp.add(hour);
-        known(hour).ifPresent(s -> save(s.rollupStarted(clock.instant())));
+        update(hour, s -> s.rollupStarted(clock.instant()));
     }
 
     /** The rollup merged the hour into Redshift: Athena query {@code queryId}. */
     public synchronized void rolledUp(String hour, String queryId, String summary) {
         rollingUp.remove(hour);
-        known(hour).ifPresent(s -> save(s.rolledUp(queryId, summary, clock.instant())));
+        update(hour, s -> s.rolledUp(queryId, summary, clock.instant()));
     }
 
     /** The rollup failed after its redeliveries. */
     public synchronized void rollupFailed(String hour, String queryId, String why) {
         rollingUp.remove(hour);
-        known(hour).ifPresent(s -> save(s.rollupFailed(queryId, why, clock.instant())));
+        update(hour, s -> s.rollupFailed(queryId, why, clock.instant()));
     }
 
     /** The rollup of the hour is over, whatever became of it (also when it was skipped). */
     public synchronized void rollupEnded(String hour) {
         rollingUp.remove(hour);
+    }
+
+    /** Applies a change to the hour's state; when another sealer wrote it first, applies it again to the stored state. */
+    private void update(String hour, UnaryOperator<HourState> change) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<HourState> s = known(hour);
+            if (s.isEmpty()) {
+                return;
+            }
+            try {
+                save(change.apply(s.get()));
+                return;
+            } catch (HourStore.Conflict e) {
+                hours.remove(hour);
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The hour's state: this process's copy, else the stored one (an hour outside the lookback window). */
@@ -289,6 +350,7 @@ public final class HourSealer {
     /** Records STARTING (with the attempt's token) before StartJobRun, so a crash in between is recovered by token. */
     private void start(HourState starting, Instant now) {
         save(starting);
+        startedHere.add(starting.hour());
         Map<String, String> args = new LinkedHashMap<>();
         args.put("--raw_path", paths.rawPath());
         args.put("--arrival_hour", starting.hour());
@@ -300,16 +362,24 @@ public final class HourSealer {
         started.increment();
         LOG.infof("raw hour %s: Glue run %s started (attempt %d)", starting.hour(), runId, starting.attempts());
         save(starting.running(runId, now));
+        startedHere.remove(starting.hour());
         polls.put(starting.hour(), new NextPoll(now.plus(settings.pollInitialDelay()), settings.pollInitialDelay()));
     }
 
     /** A STARTING hour after a crash or a failed StartJobRun: attach to the run if it exists, else start it now. */
     private void recover(HourState s, Instant now) {
-        Instant notBefore = (s.updatedAt() == null ? now : s.updatedAt()).minus(Duration.ofMinutes(5));
+        Instant since = s.updatedAt() == null ? now : s.updatedAt();
+        if (!startedHere.contains(s.hour()) && since.plus(TAKE_OVER_AFTER).isAfter(now)) {
+            return; // another sealer is between its STARTING write and StartJobRun
+        }
+        s = s.takenOver(now);
+        save(s); // only one sealer takes it over
+        Instant notBefore = since.minus(Duration.ofMinutes(5));
         Optional<JobRunView> run = glue.find(RUN_TOKEN_ARGUMENT, s.runToken(), notBefore);
         if (run.isPresent()) {
             LOG.infof("raw hour %s: re-attached to Glue run %s (token %s)", s.hour(), run.get().id(), s.runToken());
             save(s.running(run.get().id(), now));
+            startedHere.remove(s.hour());
             polls.remove(s.hour()); // poll it on the next round
         } else {
             start(s, now);

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
-import io.tributary.batch.Batcher;
+import io.tributary.checkpoint.CheckpointStore;
 import io.tributary.config.TributaryConfig;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -37,7 +37,7 @@ public class HourSealing {
     private final HourSealer sealer;
 
     public HourSealing(TributaryConfig config, Instance<GlueClient> glue, S3Client s3, Instance<KinesisClient> kinesis,
-                       Batcher batcher, MeterRegistry registry) {
+                       CheckpointStore positions, MeterRegistry registry) {
         var g = config.glue();
         if (!g.enabled()) {
             this.sealer = null;
@@ -54,17 +54,14 @@ public class HourSealing {
             throw new IllegalArgumentException("tributary.glue: grace-period must not be negative, max-retries at least 0 and "
                     + "max-concurrent-runs at least 1; got " + g.gracePeriod() + ", " + g.maxRetries() + ", " + g.maxConcurrentRuns());
         }
-        if (!config.kinesis().consumerEnabled()) {
-            LOG.warn("tributary.glue.enabled=true but the Kinesis consumer is off: hours are sealed from this process's shard "
-                    + "progress, so none will be sealed");
-        }
         this.sealer = new HourSealer(
                 new S3HourStore(s3, lake.rawBucket(), lake.rawPrefix(), g.statePrefix()),
                 new SdkGlueRuns(glue.get(), job),
-                new StreamShardWatermarks(batcher, kinesis.get(), config.kinesis().stream()),
+                new DurableShardWatermarks(kinesis.get(), config.kinesis().stream(), positions, Clock.systemUTC()),
                 new SealPolicy(g.gracePeriod(), g.sealOpenHour()),
                 paths,
-                new HourSealer.RunSettings(g.maxRetries(), g.maxConcurrentRuns(), g.pollInitialDelay(), g.pollMaxDelay(), g.lookback()),
+                new HourSealer.RunSettings(g.maxRetries(), g.maxConcurrentRuns(), g.pollInitialDelay(), g.pollMaxDelay(), g.lookback(),
+                        g.lateObjectWindow()),
                 Clock.systemUTC(), registry);
         LOG.infof("hour sealing on: Glue job %s, grace period %s, raw %s → curated %s", job, g.gracePeriod(), paths.rawPath(),
                 paths.curatedPath());

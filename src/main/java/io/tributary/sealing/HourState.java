@@ -10,11 +10,13 @@ import java.util.List;
  * another). RUNNING: run {@code runId} is in flight (a restart polls it again). SUCCEEDED: curated; handed to the next
  * step once {@code handedOff}. FAILED: every attempt failed; left for an operator. The rollup's outcome for the current
  * curation ({@code rollup}, {@code athenaQueryId}, {@code rollupError}) and the last {@value #MAX_HISTORY} transitions
- * ({@code history}) travel in the same object, so one atomic put keeps them consistent.
+ * ({@code history}) travel in the same object, so one atomic put keeps them consistent. {@code rawAtStart}: the hour's raw
+ * objects when the current run was started (one written or rewritten later re-opens the hour); {@code claimedAt}: when a sealer took the curated hour
+ * to roll it up (the others wait for its lease).
  */
 public record HourState(String hour, Status status, int attempts, String runToken, String runId, Instant sealedAt,
                         Instant updatedAt, String error, boolean handedOff, Rollup rollup, String athenaQueryId,
-                        String rollupError, List<Transition> history) {
+                        String rollupError, List<Transition> history, RawListing rawAtStart, Instant claimedAt) {
 
     /** Transitions kept per hour: enough for every attempt of several re-runs, small enough for one S3 GET. */
     public static final int MAX_HISTORY = 50;
@@ -36,7 +38,7 @@ public record HourState(String hour, Status status, int attempts, String runToke
     /** A state without rollup outcome or history (state objects written before they existed read as this). */
     public HourState(String hour, Status status, int attempts, String runToken, String runId, Instant sealedAt,
                      Instant updatedAt, String error, boolean handedOff) {
-        this(hour, status, attempts, runToken, runId, sealedAt, updatedAt, error, handedOff, Rollup.NONE, null, null, List.of());
+        this(hour, status, attempts, runToken, runId, sealedAt, updatedAt, error, handedOff, Rollup.NONE, null, null, List.of(), null, null);
     }
 
     public static HourState pending(String hour) {
@@ -67,31 +69,44 @@ public record HourState(String hour, Status status, int attempts, String runToke
         };
     }
 
-    HourState starting(String token, Instant sealed, Instant now) {
+    HourState starting(String token, Instant sealed, Instant now, RawListing raw) {
         boolean sealing = sealedAt == null;
         HourState next = new HourState(hour, Status.STARTING, attempts + 1, token, null, sealing ? sealed : sealedAt, now, error, false,
-                Rollup.NONE, null, null, history);
+                Rollup.NONE, null, null, history, raw, null);
         return next.log(now, (sealing ? "sealed; " : "") + "Glue run starting (attempt " + (attempts + 1) + ")");
     }
 
+    /** A STARTING hour whose starter went quiet, taken over by this sealer (its conditional write decides who). */
+    HourState takenOver(Instant now) {
+        return new HourState(hour, status, attempts, runToken, runId, sealedAt, now, error, handedOff, rollup, athenaQueryId,
+                rollupError, history, rawAtStart, claimedAt).log(now, "start of run " + runToken + " taken over");
+    }
+
     HourState running(String id, Instant now) {
-        return new HourState(hour, Status.RUNNING, attempts, runToken, id, sealedAt, now, error, false, Rollup.NONE, null, null, history)
-                .log(now, "Glue run " + id + " running (attempt " + attempts + ")");
+        return new HourState(hour, Status.RUNNING, attempts, runToken, id, sealedAt, now, error, false, Rollup.NONE, null, null, history,
+                rawAtStart, null).log(now, "Glue run " + id + " running (attempt " + attempts + ")");
     }
 
     HourState succeeded(Instant now) {
-        return new HourState(hour, Status.SUCCEEDED, attempts, runToken, runId, sealedAt, now, null, false, Rollup.NONE, null, null, history)
-                .log(now, "Glue run " + runId + " succeeded");
+        return new HourState(hour, Status.SUCCEEDED, attempts, runToken, runId, sealedAt, now, null, false, Rollup.NONE, null, null, history,
+                rawAtStart, null).log(now, "Glue run " + runId + " succeeded");
     }
 
     HourState failed(String why, boolean retry, Instant now) {
         return new HourState(hour, retry ? Status.PENDING : Status.FAILED, attempts, null, runId, sealedAt, now, why, false,
-                Rollup.NONE, null, null, history)
+                Rollup.NONE, null, null, history, rawAtStart, null)
                 .log(now, "Glue run " + runId + " failed (" + why + ")" + (retry ? "; started again" : "; all attempts failed"));
     }
 
+    /** One sealer took the curated hour to roll it up; the others leave it alone until {@code claimedAt} plus the lease. */
+    HourState claimed(Instant now) {
+        return new HourState(hour, status, attempts, runToken, runId, sealedAt, now, error, handedOff, rollup, athenaQueryId, rollupError,
+                history, rawAtStart, now);
+    }
+
     HourState handedOff(Instant now) {
-        return new HourState(hour, status, attempts, runToken, runId, sealedAt, now, error, true, rollup, athenaQueryId, rollupError, history);
+        return new HourState(hour, status, attempts, runToken, runId, sealedAt, now, error, true, rollup, athenaQueryId, rollupError, history,
+                rawAtStart, claimedAt);
     }
 
     /**
@@ -99,8 +114,13 @@ public record HourState(String hour, Status status, int attempts, String runToke
      * next round (an hour that was sealed stays sealed; one never sealed is sealed by the usual rule first).
      */
     HourState recurate(Instant now) {
-        return new HourState(hour, Status.PENDING, 0, null, null, sealedAt, now, null, false, Rollup.NONE, null, null, history)
-                .log(now, "re-curation requested");
+        return recurate(now, "re-curation requested");
+    }
+
+    /** Back to PENDING for a new run, saying why (an operator's request, a raw object written after the run started). */
+    HourState recurate(Instant now, String why) {
+        return new HourState(hour, Status.PENDING, 0, null, null, sealedAt, now, null, false, Rollup.NONE, null, null, history, null, null)
+                .log(now, why);
     }
 
     HourState rollupStarted(Instant now) {
@@ -108,13 +128,13 @@ public record HourState(String hour, Status status, int attempts, String runToke
     }
 
     HourState rolledUp(String queryId, String summary, Instant now) {
-        return new HourState(hour, status, attempts, runToken, runId, sealedAt, now, error, handedOff, Rollup.ROLLED_UP, queryId, null, history)
-                .log(now, "rolled up by Athena query " + queryId + (summary == null ? "" : ": " + summary));
+        return new HourState(hour, status, attempts, runToken, runId, sealedAt, now, error, handedOff, Rollup.ROLLED_UP, queryId, null, history,
+                rawAtStart, claimedAt).log(now, "rolled up by Athena query " + queryId + (summary == null ? "" : ": " + summary));
     }
 
     HourState rollupFailed(String queryId, String why, Instant now) {
-        return new HourState(hour, status, attempts, runToken, runId, sealedAt, now, error, handedOff, Rollup.FAILED, queryId, why, history)
-                .log(now, "rollup failed: " + why);
+        return new HourState(hour, status, attempts, runToken, runId, sealedAt, now, error, handedOff, Rollup.FAILED, queryId, why, history,
+                rawAtStart, claimedAt).log(now, "rollup failed: " + why);
     }
 
     /** This state with one more history entry (its own lake state and ids), the oldest dropped beyond MAX_HISTORY. */
@@ -123,6 +143,6 @@ public record HourState(String hour, Status status, int attempts, String runToke
         h.addAll(history.size() >= MAX_HISTORY ? history.subList(history.size() - MAX_HISTORY + 1, history.size()) : history);
         h.add(new Transition(now, lakeState(), runId, athenaQueryId, detail));
         return new HourState(hour, status, attempts, runToken, runId, sealedAt, updatedAt, error, handedOff, rollup, athenaQueryId,
-                rollupError, h);
+                rollupError, h, rawAtStart, claimedAt);
     }
 }

@@ -39,6 +39,11 @@ public final class RawHours {
         return m.find() ? m.group(1) + '-' + m.group(2) : null;
     }
 
+    /** The raw-zone partition of an hour, {@code dt=2024-01-15/hour=10/}. */
+    public static String partition(String hour) {
+        return "dt=" + hour.substring(0, 10) + "/hour=" + hour.substring(11, 13) + '/';
+    }
+
     /** Midnight (UTC) of the day an instant falls in. */
     static Instant day(Instant t) {
         return t.truncatedTo(ChronoUnit.DAYS);

@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -20,11 +23,15 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Raw hours from the raw zone's {@code dt=…/hour=…/} prefixes (one delimited listing per day) and one JSON state object per
  * hour, {@code <statePrefix>/<yyyy-MM-dd-HH>.json} in the raw bucket. A put of a whole object is atomic in S3, so a crash
- * leaves the previous state or the new one.
+ * leaves the previous state or the new one. Every put is conditional (S3 conditional writes: {@code If-Match} on the ETag
+ * this store last saw, {@code If-None-Match: *} for a new hour), and every state carries a fresh {@code write_id} so two
+ * writes never share an ETag.
  */
 public final class S3HourStore implements HourStore {
 
@@ -34,6 +41,8 @@ public final class S3HourStore implements HourStore {
     private final String bucket;
     private final String rawPrefix;
     private final String statePrefix;
+    /** ETag of the version of each hour this store last read or wrote. */
+    private final Map<String, String> versions = new ConcurrentHashMap<>();
 
     public S3HourStore(S3Client s3, String bucket, String rawPrefix, String statePrefix) {
         this.s3 = s3;
@@ -66,17 +75,52 @@ public final class S3HourStore implements HourStore {
     @Override
     public Optional<HourState> load(String hour) {
         try {
-            byte[] body = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(hour))).asByteArray();
-            return Optional.of(parse(new String(body, StandardCharsets.UTF_8)));
+            var object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(hour)));
+            versions.put(hour, object.response().eTag());
+            return Optional.of(parse(object.asString(StandardCharsets.UTF_8)));
         } catch (NoSuchKeyException e) {
+            versions.remove(hour);
             return Optional.empty();
         }
     }
 
     @Override
     public void save(HourState state) {
-        s3.putObject(b -> b.bucket(bucket).key(key(state.hour())).contentType("application/json"),
-                RequestBody.fromString(format(state), StandardCharsets.UTF_8));
+        String hour = state.hour();
+        String expected = versions.get(hour);
+        try {
+            var put = s3.putObject(b -> {
+                b.bucket(bucket).key(key(hour)).contentType("application/json");
+                if (expected == null) {
+                    b.ifNoneMatch("*");
+                } else {
+                    b.ifMatch(expected);
+                }
+            }, RequestBody.fromString(format(state), StandardCharsets.UTF_8));
+            versions.put(hour, put.eTag());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) { // 409: a concurrent conditional write to the same key
+                versions.remove(hour);
+                throw new Conflict(hour);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public RawListing rawListing(String hour) {
+        String prefix = rawPrefix + '/' + RawHours.partition(hour);
+        int objects = 0;
+        S3Object newest = null;
+        for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
+            for (S3Object o : page.contents()) {
+                objects++;
+                if (newest == null || o.lastModified().isAfter(newest.lastModified())) {
+                    newest = o;
+                }
+            }
+        }
+        return newest == null ? new RawListing(0, null, null) : new RawListing(objects, newest.lastModified(), newest.key());
     }
 
     static String format(HourState s) {
@@ -92,7 +136,12 @@ public final class S3HourStore implements HourStore {
                 .put("handed_off", s.handedOff())
                 .put("rollup", s.rollup().name())
                 .put("athena_query_id", s.athenaQueryId())
-                .put("rollup_error", s.rollupError());
+                .put("rollup_error", s.rollupError())
+                .put("raw_objects_at_start", s.rawAtStart() == null ? null : s.rawAtStart().objects())
+                .put("raw_modified_at_start", s.rawAtStart() == null || s.rawAtStart().lastModified() == null ? null
+                        : s.rawAtStart().lastModified().toString())
+                .put("claimed_at", s.claimedAt() == null ? null : s.claimedAt().toString())
+                .put("write_id", UUID.randomUUID().toString());
         ArrayNode history = n.putArray("history");
         for (HourState.Transition t : s.history()) {
             history.addObject()
@@ -113,10 +162,16 @@ public final class S3HourStore implements HourStore {
                     instant(n, "updated_at"), text(n, "error"), n.path("handed_off").asBoolean(false),
                     // fields added later: an older state object reads as "not rolled up, no history"
                     n.hasNonNull("rollup") ? HourState.Rollup.valueOf(n.get("rollup").asText()) : HourState.Rollup.NONE,
-                    text(n, "athena_query_id"), text(n, "rollup_error"), history(n.path("history")));
+                    text(n, "athena_query_id"), text(n, "rollup_error"), history(n.path("history")), rawAtStart(n),
+                    instant(n, "claimed_at"));
         } catch (IOException e) {
             throw new UncheckedIOException("hour state is not JSON: " + text, e);
         }
+    }
+
+    private static RawListing rawAtStart(JsonNode n) {
+        return n.hasNonNull("raw_objects_at_start")
+                ? new RawListing(n.get("raw_objects_at_start").asInt(), instant(n, "raw_modified_at_start"), null) : null;
     }
 
     private static List<HourState.Transition> history(JsonNode entries) {

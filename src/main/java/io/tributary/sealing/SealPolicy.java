@@ -4,15 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.tributary.batch.ShardWatermark;
-
 /**
- * When a raw hour is complete. Every shard must be past the hour end plus the grace period: its checkpoint record arrived
- * at or after {@code end + grace} (arrival only moves forward within a shard, so everything of the hour before it is
- * durable), or the shard is idle: nothing read but not yet durable, and no record read for at least the grace period
- * (a quiet shard, or a closed shard read to its end). And the wall clock must be past {@code end + grace}, unless
- * {@code sealOpenHour} (tests, dev mode) lets an hour whose shards are all idle seal early — only once some shard has a
- * durable record of that hour, so a freshly started process does not seal an hour before its first record arrives.
+ * When a raw hour is complete: the wall clock is past {@code end + grace}, and every shard of the stream proves that all of
+ * its records that arrived before {@code end + grace} are durable in the raw zone ({@link ShardWatermark#durableBefore}).
+ * A shard that cannot be read, or whose owner has not published its durable position, holds every hour back — a stalled
+ * shard and a quiet one look different. With {@code sealOpenHour} (tests, dev mode) the current hour may seal early when every
+ * shard was found at its tip (or ended) and some shard holds a durable record of the hour.
  */
 public final class SealPolicy {
 
@@ -24,24 +21,37 @@ public final class SealPolicy {
         this.sealOpenHour = sealOpenHour;
     }
 
+    /** Whether the hour may be looked at yet (no shard need be read before that). */
+    public boolean due(String hour, Instant now) {
+        return sealOpenHour || !now.isBefore(cutoff(hour));
+    }
+
+    /** The cutoff of the newest hour that is due now: a shard durable past it need not be read for any due hour. */
+    public Instant latestDueCutoff(Instant now) {
+        if (sealOpenHour) {
+            return now;
+        }
+        return cutoff(RawHours.of(now.minus(grace).minus(Duration.ofHours(1))));
+    }
+
+    public Instant cutoff(String hour) {
+        return RawHours.end(hour).plus(grace);
+    }
+
     public boolean complete(String hour, Instant now, List<ShardWatermark> shards) {
         if (shards.isEmpty()) {
-            return false; // no shard heard of yet (just started): nothing is known
+            return false; // the stream could not be listed: nothing is known
         }
-        Instant cutoff = RawHours.end(hour).plus(grace);
+        Instant cutoff = cutoff(hour);
+        if (!now.isBefore(cutoff)) {
+            return shards.stream().allMatch(s -> s.durableBefore(cutoff));
+        }
+        if (!sealOpenHour) {
+            return false;
+        }
         Instant start = RawHours.start(hour);
-        boolean allIdle = true;
-        boolean anyDataOfTheHour = false;
-        for (ShardWatermark s : shards) {
-            anyDataOfTheHour |= s.checkpointArrival() != null && !s.checkpointArrival().isBefore(start);
-            boolean idle = s.pendingRecords() == 0 && s.idleFor().compareTo(grace) >= 0;
-            boolean past = s.checkpointArrival() != null && !s.checkpointArrival().isBefore(cutoff);
-            allIdle &= idle;
-            if (!idle && !past) {
-                return false;
-            }
-        }
-        return !now.isBefore(cutoff) || (sealOpenHour && allIdle && anyDataOfTheHour);
+        boolean anyDataOfTheHour = shards.stream().anyMatch(s -> s.durableArrival() != null && !s.durableArrival().isBefore(start));
+        return anyDataOfTheHour && shards.stream().allMatch(ShardWatermark::caughtUp);
     }
 
     public Duration grace() {

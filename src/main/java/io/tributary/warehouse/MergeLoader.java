@@ -117,20 +117,32 @@ public final class MergeLoader {
     }
 
     /**
-     * Merges closed minute windows into minute_counts as provisional counts, in one transaction. A window given twice
-     * keeps its last count (MERGE may not touch a target row twice).
+     * Merges the minute counts of durable raw batches as parts (one per window and batch) and sets each touched window's
+     * provisional count to the sum of its parts, in one transaction (sql/redshift/load/minute_counts.sql). A part given
+     * twice keeps its last count (MERGE may not touch a target row twice).
      */
-    public void mergeMinutes(List<MinuteCount> windows) throws SQLException {
-        if (windows.isEmpty()) {
+    public void mergeMinutes(List<MinuteCount> parts) throws SQLException {
+        if (parts.isEmpty()) {
             return;
         }
         java.util.Map<List<Object>, MinuteCount> last = new java.util.LinkedHashMap<>();
-        for (MinuteCount m : windows) {
-            last.put(List.of(m.minuteStart(), m.eventType(), m.country(), m.deviceType()), m);
+        for (MinuteCount m : parts) {
+            if (m.part() == null) {
+                throw new IllegalArgumentException("a real-time minute count needs its part (the batch's object key): " + m);
+            }
+            last.put(List.of(m.minuteStart(), m.eventType(), m.country(), m.deviceType(), m.part()), m);
         }
         List<MinuteCount> rows = List.copyOf(last.values());
         Timestamp loadedAt = loadTime();
-        inTransaction(c -> run(c, minuteCounts, rows, null, loadedAt, MergeLoader::bindMinute, true));
+        inTransaction(c -> run(c, minuteCounts, rows, null, loadedAt, (p, m) -> {
+            p.setTimestamp(1, Timestamp.from(m.minuteStart()), SchemaMigrator.utc());
+            p.setString(2, m.eventType());
+            p.setString(3, m.country());
+            p.setString(4, m.deviceType());
+            p.setString(5, m.part());
+            p.setLong(6, m.events());
+            p.setTimestamp(7, loadedAt, SchemaMigrator.utc());
+        }));
     }
 
     private static void bindMinute(PreparedStatement p, MinuteCount m, Timestamp loadedAt, boolean provisional) throws SQLException {

@@ -74,7 +74,7 @@ class AnalyticsStandInsTest {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT max(version) FROM analytics.schema_version")) {
             r.next();
-            assertEquals(1, r.getInt(1));
+            assertEquals(2, r.getInt(1), "V2 (minute_count_parts) is the latest migration");
             assertTrue(c.unwrap(java.sql.Connection.class).getClass().getName().startsWith("com.amazon.redshift."));
         }
     }
@@ -83,7 +83,7 @@ class AnalyticsStandInsTest {
     void loadsGoThroughTheAgroalDataSource() throws SQLException {
         Instant hour = Instant.parse("2024-03-01T05:00:00Z");
         warehouse.mergeHour(hour, List.of(new HourlyRollup(hour, "click", "US", "mobile", 10, 4, 5, "books")), List.of(), true, "q");
-        warehouse.mergeMinutes(List.of(new MinuteCount(hour.plusSeconds(60), "click", "US", "mobile", 2)));
+        warehouse.mergeMinutes(List.of(new MinuteCount(hour.plusSeconds(60), "click", "US", "mobile", 2, "raw/events/part-1")));
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT (SELECT sum(events) FROM analytics.hourly_rollup), (SELECT sum(events) FROM analytics.minute_counts)")) {
             r.next();

@@ -209,9 +209,9 @@ class DashboardBrowserTest {
         for (int m = 0; m < 60; m++) {
             int n = 2 + (m * 7) % 5;
             total += n;
-            minutes.add(new MinuteCount(hour.plus(m, ChronoUnit.MINUTES), type, "DE", "mobile", n));
+            minutes.add(new MinuteCount(hour.plus(m, ChronoUnit.MINUTES), type, "DE", "mobile", n, "part-1"));
             if (m % 3 == 0) {
-                minutes.add(new MinuteCount(hour.plus(m, ChronoUnit.MINUTES), buy, "DE", "desktop", 1));
+                minutes.add(new MinuteCount(hour.plus(m, ChronoUnit.MINUTES), buy, "DE", "desktop", 1, "part-1"));
             }
         }
         assertEquals(240, total);

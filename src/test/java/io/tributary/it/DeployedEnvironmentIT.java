@@ -61,10 +61,12 @@ class DeployedEnvironmentIT {
     static String resultsBucket;
     static String athenaDatabase;
     static String redshiftDatabase;
+    static io.tributary.local.StandInProcess dynalite;
 
     @BeforeAll
     static void standIns() {
         lake = new LocalLake("deployed-env-it");
+        dynalite = StandIns.dynalite(lake.work);
         curatedBucket = "curated-deployed-env-it";
         resultsBucket = "athena-results-deployed-env-it";
         lake.createBucket(curatedBucket);
@@ -89,6 +91,9 @@ class DeployedEnvironmentIT {
         if (redshiftDatabase != null) {
             RedshiftStandIn.get().dropDatabase(redshiftDatabase);
         }
+        if (dynalite != null) {
+            dynalite.close();
+        }
         if (lake != null) {
             lake.close();
         }
@@ -104,7 +109,8 @@ class DeployedEnvironmentIT {
             "TRIBUTARY_KINESIS_ENDPOINT_OVERRIDE", "on AWS the SDK resolves the Kinesis endpoint from the region",
             "TRIBUTARY_LAKE_ENDPOINT_OVERRIDE", "on AWS the SDK resolves the S3 endpoint from the region",
             "TRIBUTARY_GLUE_ENDPOINT_OVERRIDE", "on AWS the SDK resolves the Glue endpoint from the region",
-            "TRIBUTARY_ATHENA_ENDPOINT_OVERRIDE", "on AWS the SDK resolves the Athena endpoint from the region");
+            "TRIBUTARY_ATHENA_ENDPOINT_OVERRIDE", "on AWS the SDK resolves the Athena endpoint from the region",
+            "TRIBUTARY_KCL_DYNAMODB_ENDPOINT_OVERRIDE", "on AWS the KCL's DynamoDB client resolves the endpoint from the region");
 
     /**
      * Not what a deployment has: the stand-ins' SQL dialect and settings that make the test fast. Name -> why.
@@ -119,7 +125,8 @@ class DeployedEnvironmentIT {
             "TRIBUTARY_GLUE_POLL_MAX_DELAY", "poll the Glue run at least every 2 s",
             "TRIBUTARY_BATCH_MAX_AGE", "flush raw batches after 1 s",
             "TRIBUTARY_BATCH_AGE_CHECK_INTERVAL", "check batch age every 200 ms",
-            "TRIBUTARY_KINESIS_POLL_DELAY_MS", "poll the stream every 100 ms");
+            "TRIBUTARY_KINESIS_POLL_DELAY_MS", "poll the stream every 100 ms",
+            "TRIBUTARY_KCL_SHARD_SYNC_INTERVAL", "the KCL's start-up shard sync idles 2 s instead of 60 s");
 
     static Map<String, String> testOnlyValues() {
         Map<String, String> v = new LinkedHashMap<>();
@@ -132,6 +139,7 @@ class DeployedEnvironmentIT {
         v.put("TRIBUTARY_BATCH_MAX_AGE", "1s");
         v.put("TRIBUTARY_BATCH_AGE_CHECK_INTERVAL", "200ms");
         v.put("TRIBUTARY_KINESIS_POLL_DELAY_MS", "100");
+        v.put("TRIBUTARY_KCL_SHARD_SYNC_INTERVAL", "2s");
         return v;
     }
 
@@ -185,6 +193,7 @@ class DeployedEnvironmentIT {
         v.put("TRIBUTARY_LAKE_ENDPOINT_OVERRIDE", lake.s3proxy.endpoint());
         v.put("TRIBUTARY_GLUE_ENDPOINT_OVERRIDE", glue.endpoint());
         v.put("TRIBUTARY_ATHENA_ENDPOINT_OVERRIDE", athena.endpoint());
+        v.put("TRIBUTARY_KCL_DYNAMODB_ENDPOINT_OVERRIDE", dynalite.endpoint());
         return v;
     }
 
@@ -284,7 +293,8 @@ class DeployedEnvironmentIT {
             assertTrue(accepted.statusCode() / 100 == 2, accepted.statusCode() + " " + accepted.body());
 
             String rawPrefix = env.get("TRIBUTARY_LAKE_RAW_PREFIX");
-            await().atMost(Duration.ofSeconds(60)).until(() -> LakeFiles.lines(lake.basedir, lake.rawBucket, rawPrefix).size() >= n);
+            // the deployed consumer is the KCL's: its first worker on an empty lease table waits 1-30 s before it creates leases
+            await().atMost(Duration.ofSeconds(120)).until(() -> LakeFiles.lines(lake.basedir, lake.rawBucket, rawPrefix).size() >= n);
             Set<String> hours = new HashSet<>();
             LakeFiles.keys(lake.basedir, lake.rawBucket, rawPrefix).forEach(k -> hours.add(RawHours.fromPartition(k)));
             assertEquals(1, hours.size(), "one raw hour: " + hours);

@@ -52,7 +52,17 @@ class FunctionZipIT {
             import java.io.*;
             import java.nio.file.*;
             public class Harness {
-                public static void main(String[] files) throws Exception {
+                public static void main(String[] files) {
+                    try {
+                        run(files);
+                    } catch (Throwable t) {
+                        t.printStackTrace();
+                        System.exit(1);
+                    }
+                    System.exit(0);
+                }
+
+                static void run(String[] files) throws Exception {
                     var handler = new io.tributary.lambda.KinesisStreamHandler();
                     for (String f : files) {
                         var out = new ByteArrayOutputStream();
@@ -61,7 +71,11 @@ class FunctionZipIT {
                         }
                         System.out.println("REPLY " + out);
                     }
-                    System.exit(0);
+                    // the lake-ops function: same zip, the state machine's seal step
+                    var ops = new io.tributary.lambda.LakeOpsHandler();
+                    var reply = new ByteArrayOutputStream();
+                    ops.handleRequest(new ByteArrayInputStream("{\\\"action\\\":\\\"seal\\\"}".getBytes()), reply, null);
+                    System.out.println("LAKEOPS " + reply);
                 }
             }
             """;
@@ -90,6 +104,8 @@ class FunctionZipIT {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                     "-Dtributary.lake.endpoint-override=" + s3proxy.endpoint(),
                     "-Dtributary.lake.raw-bucket=raw-fn", "-Dtributary.lake.errors-bucket=errors-fn",
+                    // nothing listens there: the seal step below finds no hour in its lookback, so it never reads a shard
+                    "-Dtributary.kinesis.endpoint-override=http://127.0.0.1:9",
                     "-Dtributary.aws.access-key-id=" + StandIns.ACCESS_KEY, "-Dtributary.aws.secret-access-key=" + StandIns.SECRET_KEY,
                     "-cp", jar.toString(), harness.toString(),
                     project.resolve("src/test/resources/lambda/kinesis-clean.json").toString(),
@@ -106,6 +122,10 @@ class FunctionZipIT {
             assertTrue(out.contains("Routes startup (total:3 "), "only the ingest routes are loaded:\n" + out);
             assertEquals(7, LakeFiles.lines(basedir, "raw-fn", "raw/events").size(), "5 clean + 2 good poison-batch records");
             assertEquals(3, LakeFiles.lines(basedir, "errors-fn", "errors/events").size());
+            try (var marks = Files.walk(basedir.resolve("raw-fn/_checkpoints"))) {
+                assertEquals(2, marks.filter(Files::isRegularFile).count(), "a published watermark per shard");
+            }
+            assertTrue(out.contains("LAKEOPS {\"hours\":[]}"), "the lake-ops handler runs from the same zip:\n" + out);
         }
     }
 

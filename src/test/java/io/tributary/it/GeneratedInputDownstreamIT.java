@@ -166,7 +166,7 @@ class GeneratedInputDownstreamIT {
         try (Connection c = duckdb(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT date_trunc('minute', event_time) AS m, " + dims + ", count(*) FROM " + from + " GROUP BY ALL")) {
                 while (rs.next()) {
-                    minutes.add(new MinuteCount(instant(rs, 1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
+                    minutes.add(new MinuteCount(instant(rs, 1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), "downstream"));
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT " + hour + " AS h, " + dims + ", count(*), count(DISTINCT user_id),"

@@ -137,7 +137,7 @@ class HourlyRollupTest {
 
         // a stale provisional minute (no such events) and a provisional count the rollup must correct
         Instant minute = START.plus(5, ChronoUnit.MINUTES);
-        warehouse.mergeMinutes(List.of(new MinuteCount(minute, "no_such_type", "US", "mobile", 7)));
+        warehouse.mergeMinutes(List.of(new MinuteCount(minute, "no_such_type", "US", "mobile", 7, "part-1")));
 
         for (String hour : arrivalHours) {
             producer.requestBody("direct:hour-curated", hour);
@@ -160,7 +160,7 @@ class HourlyRollupTest {
         // a late real-time window never overwrites a final minute
         String finalRow = first.get("minute_counts").get(0);
         String[] f = finalRow.split("\\|");
-        warehouse.mergeMinutes(List.of(new MinuteCount(Instant.parse(f[0]), f[1], f[2], f[3], 1)));
+        warehouse.mergeMinutes(List.of(new MinuteCount(Instant.parse(f[0]), f[1], f[2], f[3], 1, "shardId-0-1-1.json.gz")));
         assertEquals(first, actual());
     }
 

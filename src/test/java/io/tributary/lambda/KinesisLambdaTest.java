@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +41,8 @@ import io.restassured.RestAssured;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.tributary.batch.ShardPosition;
+import io.tributary.checkpoint.CheckpointStore;
 import io.tributary.local.EventSourceMappingStandIn;
 import io.tributary.local.LakeFiles;
 import io.tributary.local.LambdaRuntimeStandInResource;
@@ -64,6 +69,8 @@ class KinesisLambdaTest {
     String rawBucket;
     @ConfigProperty(name = "tributary.lake.errors-bucket")
     String errorsBucket;
+    @Inject
+    CheckpointStore watermarks;
 
     /** REST Assured talks to the mock event server: Lambda mode has no HTTP listener of its own. */
     @BeforeEach
@@ -218,6 +225,8 @@ class KinesisLambdaTest {
                 .body("batchItemFailures", hasSize(1))
                 .body("batchItemFailures[0].itemIdentifier", equalTo(seq.get(3)));
         assertEquals(Set.copyOf(seq.subList(0, 3)), seqs(raw("shardId-000000000002")), "only the records before the failure are durable");
+        assertEquals(seq.get(2), watermarks.loadPosition("shardId-000000000002").sequenceNumber(),
+                "the shard's published watermark stops at the last durable record");
 
         // the event source mapping re-sends the shard from the reported record once S3 is back
         S3Faults.clear();
@@ -235,6 +244,28 @@ class KinesisLambdaTest {
         List<LakeFiles.Line> lines = raw("shardId-000000000002");
         assertEquals(Set.copyOf(seq), seqs(lines), "nothing lost");
         assertEquals(6, lines.size(), "nothing written twice");
+        ShardPosition published = watermarks.loadPosition("shardId-000000000002");
+        assertEquals(seq.get(5), published.sequenceNumber());
+        assertEquals(Instant.ofEpochMilli(1732532410005L), published.arrival(), "with its arrival time, for hour sealing");
+    }
+
+    @Test
+    void aWatermarkThatCannotBePublishedIsReportedAsAFailureSoTheRecordComesBack() {
+        String shard = "shardId-000000000015";
+        Instant at = Instant.parse("2024-11-25T15:00:00Z");
+        List<ObjectNode> records = List.of(record(shard, 0, valid("wm_0"), at), record(shard, 1, valid("wm_1"), at.plusSeconds(1)));
+        ArrayNode batch = JSON.createArrayNode();
+        records.forEach(batch::add);
+        S3Faults.failPuts(key -> key.contains("_checkpoints/") && key.endsWith(shard));
+        Response r = given().contentType("application/json").body(JSON.createObjectNode().set("Records", batch).toString()).when().post("/");
+        r.then().statusCode(200).body("batchItemFailures", hasSize(1)).body("batchItemFailures[0].itemIdentifier", equalTo(seq(records.get(1))));
+        assertEquals(Set.of(seq(records.get(0)), seq(records.get(1))), seqs(raw(shard)), "the records are durable all the same");
+        assertNull(watermarks.loadPosition(shard));
+        S3Faults.clear();
+        ArrayNode retry = JSON.createArrayNode().add(records.get(1));
+        given().contentType("application/json").body(JSON.createObjectNode().set("Records", retry).toString()).when().post("/")
+                .then().statusCode(200).body("batchItemFailures", empty());
+        assertEquals(seq(records.get(1)), watermarks.loadPosition(shard).sequenceNumber(), "published by the retry");
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import jakarta.enterprise.inject.Alternative;
@@ -42,13 +43,27 @@ public class S3Faults {
     S3Client faultyS3Client(TributaryConfig config) {
         S3Client real = AwsClientsAccess.s3Client(config);
         InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("putObject") && args != null && args[0] instanceof PutObjectRequest put
-                    && failingKeys.test(put.key())) {
-                throw SdkClientException.create("Unable to execute HTTP request: Connection refused (test outage of " + put.key() + ")");
+            String key = method.getName().equals("putObject") && args != null ? putKey(args[0]) : null;
+            if (key != null && failingKeys.test(key)) {
+                throw SdkClientException.create("Unable to execute HTTP request: Connection refused (test outage of " + key + ")");
             }
             return invoke(real, method, args);
         };
         return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class}, h);
+    }
+
+    /** The key of a put, given as a request or as a builder consumer. */
+    @SuppressWarnings("unchecked")
+    private static String putKey(Object request) {
+        if (request instanceof PutObjectRequest put) {
+            return put.key();
+        }
+        if (request instanceof Consumer<?> c) {
+            PutObjectRequest.Builder b = PutObjectRequest.builder();
+            ((Consumer<PutObjectRequest.Builder>) c).accept(b);
+            return b.build().key();
+        }
+        return null;
     }
 
     private static Object invoke(S3Client real, Method method, Object[] args) throws Throwable {

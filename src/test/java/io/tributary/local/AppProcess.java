@@ -69,7 +69,7 @@ public final class AppProcess implements AutoCloseable {
             Process p = builder.start();
             AppProcess app = new AppProcess(p, port, log);
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
-            app.awaitLive(Duration.ofSeconds(60));
+            app.awaitLive(Duration.ofSeconds(120)); // a loaded 2-core machine has been seen to take 60 s
             return app;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * bin/dev's stand-ins: kinesalite and s3proxy on 127.0.0.1, the stream and buckets the dev profile uses, and the JVM
+ * bin/dev's stand-ins: kinesalite, dynalite (the KCL consumer's leases) and s3proxy on 127.0.0.1, the stream and buckets the dev profile uses, and the JVM
  * arguments that point the application at them (written to {@code <dir>/jvm.args}). Runs until killed or stdin closes.
  * Objects land as plain files under {@code <dir>/s3/<bucket>/<key>}, so the raw zone can be browsed with ls and zcat.
  */
@@ -27,6 +27,7 @@ public final class DevStandIns {
         String stream = "tributary-events";
         List<String> buckets = List.of("tributary-raw", "tributary-errors");
         try (StandInProcess kinesalite = StandIns.kinesalite(dir);
+             StandInProcess dynalite = StandIns.dynalite(dir);
              StandInProcess s3proxy = StandIns.s3proxy(dir.resolve("s3"), dir)) {
             try (KinesisClient kinesis = StandIns.kinesisClient(kinesalite.endpoint())) {
                 StandIns.createStream(kinesis, stream, 2);
@@ -42,12 +43,16 @@ public final class DevStandIns {
                     "-Daws.cborEnabled=false",
                     "-Dtributary.kinesis.endpoint-override=" + kinesalite.endpoint(),
                     "-Dtributary.kinesis.stream=" + stream,
+                    // the KCL consumer: leases in dynalite (in memory, like kinesalite's streams: every bin/dev starts with a
+                    // new stream and no leases); its start-up shard sync idles 2 s instead of 60
+                    "-Dtributary.kcl.dynamodb-endpoint-override=" + dynalite.endpoint(),
+                    "-Dtributary.kcl.shard-sync-interval=2s",
                     "-Dtributary.lake.endpoint-override=" + s3proxy.endpoint(),
                     "-Dtributary.lake.raw-bucket=" + buckets.get(0),
                     "-Dtributary.lake.errors-bucket=" + buckets.get(1)) + glueArgs;
             Files.writeString(dir.resolve("jvm.args.tmp"), jvmArgs);
             Files.move(dir.resolve("jvm.args.tmp"), dir.resolve("jvm.args"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            System.out.println("stand-ins ready: kinesis " + kinesalite.endpoint() + ", s3 " + s3proxy.endpoint()
+            System.out.println("stand-ins ready: kinesis " + kinesalite.endpoint() + ", dynamodb " + dynalite.endpoint() + ", s3 " + s3proxy.endpoint()
                     + ", objects under " + dir.resolve("s3"));
             waitForStdinToClose();
         }

@@ -112,6 +112,19 @@ public final class LocalLake implements AutoCloseable {
         c.put("tributary.aws.access-key-id", StandIns.ACCESS_KEY);
         c.put("tributary.aws.secret-access-key", StandIns.SECRET_KEY);
         c.put("tributary.ingest.api-key", stream + "-key");
+        // the single-process polling consumer, which these ITs were written for; kclConfig adds the KCL consumer's settings
+        c.put("tributary.kinesis.consumer", "polling");
+        return c;
+    }
+
+    /** {@link #appConfig()} with the KCL consumer, its leases in the DynamoDB stand-in at {@code dynamoEndpoint} under
+     *  application {@code application} (one per test: the lease tables are named after it), worker {@code workerId}. */
+    public Map<String, String> kclConfig(String dynamoEndpoint, String application, String workerId) {
+        Map<String, String> c = appConfig();
+        c.put("tributary.kinesis.consumer", "kcl");
+        c.put("tributary.kcl.dynamodb-endpoint-override", dynamoEndpoint);
+        c.put("tributary.kcl.application-name", application);
+        c.put("tributary.kcl.worker-id", workerId);
         return c;
     }
 

@@ -46,12 +46,28 @@ public final class StandIns {
 
     /** kinesalite whose clock runs {@code clockOffset} ahead of the real one: it stamps arrival times, so this places them. */
     public static StandInProcess kinesalite(Path logDir, Duration clockOffset) {
+        return kinesalite(logDir, clockOffset, Duration.ofMinutes(5));
+    }
+
+    /** kinesalite whose shard iterators expire after {@code iteratorLifetime} instead of Kinesis's 5 minutes. */
+    public static StandInProcess kinesalite(Path logDir, Duration clockOffset, Duration iteratorLifetime) {
         Path local = projectDir().resolve("local");
         if (!Files.isDirectory(local.resolve("node_modules/kinesalite"))) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), local);
         }
-        return StandInProcess.start("kinesalite", List.of("node", "kinesalite.js", "0", String.valueOf(clockOffset.toMillis())), local, 0,
+        return StandInProcess.start("kinesalite", List.of("node", "kinesalite.js", "0", String.valueOf(clockOffset.toMillis()),
+                        String.valueOf(iteratorLifetime.toMillis())), local, 0,
                 logDir.resolve("kinesalite.log"), Duration.ofSeconds(30), "KINESALITE_PORT=");
+    }
+
+    /** dynalite (the DynamoDB stand-in where the Kinesis Client Library keeps its leases), in memory, on 127.0.0.1. */
+    public static StandInProcess dynalite(Path logDir) {
+        Path local = projectDir().resolve("local");
+        if (!Files.isDirectory(local.resolve("node_modules/dynalite"))) {
+            run(List.of("npm", "ci", "--no-audit", "--no-fund"), local);
+        }
+        return StandInProcess.start("dynalite", List.of("node", "dynalite.js", "0"), local, 0,
+                logDir.resolve("dynalite.log"), Duration.ofSeconds(30), "DYNALITE_PORT=");
     }
 
     /** s3proxy (filesystem provider: objects are plain files at basedir/bucket/key) on 127.0.0.1. */

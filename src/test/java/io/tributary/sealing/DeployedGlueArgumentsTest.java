@@ -50,7 +50,7 @@ class DeployedGlueArgumentsTest {
         Map<String, String> env = deployed.ecsEnvironment();
         String raw = "s3://" + env.get("TRIBUTARY_RAW_BUCKET") + "/" + env.get("TRIBUTARY_LAKE_RAW_PREFIX");
         HourSealerTest t = new HourSealerTest();
-        HourSealer sealer = new HourSealer(t.store, t.glue, () -> t.shards, new SealPolicy(HourSealerTest.GRACE, false),
+        HourSealer sealer = new HourSealer(t.store, t.glue, needed -> t.shards, new SealPolicy(HourSealerTest.GRACE, false),
                 new HourSealer.JobPaths(raw, env.get("TRIBUTARY_CURATED_PATH"), env.get("TRIBUTARY_GLUE_ERRORS_PATH"),
                         env.get("TRIBUTARY_GLUE_SUMMARY_PREFIX")),
                 new HourSealer.RunSettings(0, 1, Duration.ofSeconds(10), Duration.ofSeconds(40), Duration.ofDays(2)),

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import io.tributary.batch.ShardWatermark;
+
 import io.tributary.sealing.OperationRules.Kind;
 
 /** Hour states as the lake operations API names them, their history, and when an operator's re-run is refused. */
@@ -66,7 +66,7 @@ class LakeOperationsRulesTest {
         assertEquals("q-1", back.history().get(0).athenaQueryId());
         assertEquals("jr_1", back.history().get(0).glueRunId());
         for (int i = 0; i < 60; i++) {
-            s = s.recurate(T.plusSeconds(i)).starting("t" + i, T, T.plusSeconds(i));
+            s = s.recurate(T.plusSeconds(i)).starting("t" + i, T, T.plusSeconds(i), new RawListing(1, T, "k"));
         }
         assertEquals(HourState.MAX_HISTORY, s.history().size());
         assertEquals("Glue run starting (attempt 1)", s.history().get(HourState.MAX_HISTORY - 1).detail());
@@ -113,7 +113,7 @@ class LakeOperationsRulesTest {
         fixture.store.raw.add(H10);
         fixture.store.raw.add(H11);
         fixture.clock.now = T;
-        fixture.shards.add(new ShardWatermark("shardId-0", Instant.parse("2024-01-15T11:05:30Z"), 3, Duration.ZERO));
+        fixture.shards.add(ShardWatermark.durable("shardId-0", "7", Instant.parse("2024-01-15T11:05:30Z")));
         HourSealer s = fixture.sealer(2);
         s.tick();
         fixture.glue.end("jr_1", "SUCCEEDED");

@@ -135,11 +135,11 @@ class ValidatedValuesLoadTest {
         assertTrue(writtenTypes.contains("i̇".repeat(21)) && bytes("i̇".repeat(21)) == 63, "lower-cased İ: " + writtenTypes);
 
         // real-time path: the minute windows of the ingest core → provisional minute_counts
-        MinuteWindows windows = new MinuteWindows(true, Duration.ZERO, Duration.ofMinutes(5), 1000,
-                () -> HOUR.plus(2, ChronoUnit.HOURS).toEpochMilli());
-        raw.forEach(r -> windows.add(r.facts()));
-        List<MinuteCount> closed = windows.close();
-        loader().mergeMinutes(closed);
+        MinuteWindows windows = new MinuteWindows(true, Duration.ofMinutes(5), () -> HOUR.plus(2, ChronoUnit.HOURS).toEpochMilli());
+        Map<Object, long[]> tallies = new HashMap<>();
+        raw.forEach(r -> tallies.computeIfAbsent(windows.keyOf(r.facts()), k -> new long[1])[0]++);
+        windows.durable("raw/events/dt=2024-05-01/hour=10/shardId-0-1-9.json.gz", tallies);
+        loader().mergeMinutes(windows.drain());
         assertEquals(writtenTypes, column("SELECT DISTINCT event_type FROM analytics.minute_counts WHERE provisional AND " + inHour("minute_start")));
 
         // hourly path: the rollup SQL over the curated rows → hourly_rollup, hourly_top_categories, final minute_counts
@@ -170,10 +170,10 @@ class ValidatedValuesLoadTest {
         Instant minute = MINUTE.plus(3, ChronoUnit.HOURS);
         Instant hour = minute.truncatedTo(ChronoUnit.HOURS);
         SQLException e = assertThrows(SQLException.class,
-                () -> loader().mergeMinutes(List.of(new MinuteCount(minute, typeOver, "DE", "mobile", 1))));
+                () -> loader().mergeMinutes(List.of(new MinuteCount(minute, typeOver, "DE", "mobile", 1, "part-1"))));
         assertTooLong(64, e);
         e = assertThrows(SQLException.class, () -> loader().mergeMinutes(List.of(
-                new MinuteCount(minute, lowerCasedOver.toLowerCase(Locale.ROOT), "DE", "mobile", 1))));
+                new MinuteCount(minute, lowerCasedOver.toLowerCase(Locale.ROOT), "DE", "mobile", 1, "part-1"))));
         assertTooLong(64, e);
         e = assertThrows(SQLException.class, () -> loader().mergeHour(hour,
                 List.of(new HourlyRollup(hour, "click", "DE", "mobile", 1, 1, 1, categoryOver)),

@@ -84,6 +84,13 @@ class WarehouseDdlContractTest {
         b.put("analytics.minute_counts.event_type", new Bound(eventType, eventTypeWhy));
         b.put("analytics.minute_counts.country", new Bound(country, countryWhy));
         b.put("analytics.minute_counts.device_type", new Bound(device, deviceWhy));
+        b.put("analytics.minute_count_parts.event_type", new Bound(eventType, eventTypeWhy));
+        b.put("analytics.minute_count_parts.country", new Bound(country, countryWhy));
+        b.put("analytics.minute_count_parts.device_type", new Bound(device, deviceWhy));
+        // the raw object's file name: <shardId>-<first>-<last>.json.gz; a shard id has at most 128 characters and a
+        // position is a sequence number (at most 129 digits, the Kinesis API's pattern) with '.' and a sub-sequence number
+        b.put("analytics.minute_count_parts.part", new Bound(128 + 1 + 2 * (129 + 1 + 19) + 1 + ".json.gz".length(),
+                "raw object file name: shard id, first and last position"));
         b.put("analytics.schema_version.description", new Bound(longestMigrationDescription(), "longest migration description"));
         b.put("analytics.schema_version.checksum", new Bound(64, "SHA-256 in hex"));
         return b;
