@@ -171,11 +171,12 @@ resource "aws_lambda_alias" "live" {
 }
 
 # --- The lake-ops function (Lambda mode's hour orchestration) -----------------------------------------------------
-# The same function.zip and role, another handler bean: QUARKUS_LAMBDA_HANDLER=lake-ops selects
-# io.tributary.lambda.LakeOpsHandler, which the Step Functions hour pipeline invokes to seal hours (from the per-shard
-# watermarks the ingest function publishes, claimed with a conditional write) and to record each hour's outcome. It reads
-# the watermarks and writes hour states in the raw bucket and lists the stream's shards: grants the app policy already
-# holds for the ingest function. No event source mapping.
+# The same function.zip, role and environment, another handler: io.tributary.lambda.LakeOpsHandler on the managed Java
+# runtime, the handler setting "lake-ops" in the native custom runtime (LambdaRuntimeLoop reads _HANDLER). Both run
+# OrchestratedHours, which the Step Functions hour pipeline invokes to seal hours (from the per-shard watermarks the
+# ingest function publishes, claimed with a conditional write) and to record each hour's outcome. It lists the raw
+# hours, reads the watermarks and the stream's shards and writes hour states in the raw bucket: grants the app policy
+# already holds for the ingest function. No event source mapping.
 resource "aws_lambda_function" "lake_ops" {
   function_name    = "${var.function_name}-lake-ops"
   description      = "Tributary ${var.runtime}: lake operations for the Step Functions hour pipeline (seal, curated, rolled_up, failed)."
@@ -183,7 +184,7 @@ resource "aws_lambda_function" "lake_ops" {
   filename         = var.zip_path
   source_code_hash = local.zip_exists ? filebase64sha256(var.zip_path) : null
   runtime          = local.native ? "provided.al2023" : "java21"
-  handler          = local.native ? "not.used.in.provided.runtime" : var.lake_ops_handler
+  handler          = local.native ? "lake-ops" : var.lake_ops_handler
   architectures    = [var.architecture]
   memory_size      = var.memory_mb
   timeout          = var.lake_ops_timeout_seconds
@@ -198,7 +199,7 @@ resource "aws_lambda_function" "lake_ops" {
   }
 
   environment {
-    variables = merge(var.environment, local.runtime_env, { QUARKUS_LAMBDA_HANDLER = "lake-ops" })
+    variables = merge(var.environment, local.runtime_env)
   }
 
   vpc_config {

@@ -172,7 +172,7 @@ variable "tags" {
 }
 
 variable "lake_ops_handler" {
-  description = "Handler of the lake-ops function on the managed Java runtime (the same function.zip; QUARKUS_LAMBDA_HANDLER=lake-ops selects the bean)."
+  description = "Handler of the lake-ops function on the managed Java runtime (the same function.zip as the ingest function)."
   type        = string
   default     = "io.tributary.lambda.LakeOpsHandler::handleRequest"
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -53,22 +53,29 @@ import io.tributary.local.StandIns;
 import io.tributary.local.S3RequestTap;
 import io.tributary.local.StateMachineRun;
 import io.tributary.local.TerraformDeployment;
+import io.tributary.checkpoint.CheckpointStore;
+import io.tributary.sealing.DurableShardWatermarks;
+import io.tributary.sealing.OrchestratedHours;
 import io.tributary.sealing.RawHours;
+import io.tributary.sealing.SealPolicy;
 import io.tributary.warehouse.SchemaMigrator;
 import io.tributary.warehouse.SqlDialect;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Deployment conformance, Step Functions, executed: the hour pipeline Terraform deploys (rendered by Terraform, run by
  * aws-local-stepfunctions through terraform/test/execute-state-machine.mjs) with its Tasks bound to the stand-ins: the
  * real Glue job on the Glue stand-in, the application's rollup SQL on the Athena stand-in, the load on the Redshift Data
- * API stand-in (a second database of the Redshift stand-in), the lake-ops calls on the Lambda Invoke stand-in, SNS
- * recorded. Events posted over HTTP reach the raw zone through the application; one arrival hour then goes raw →
- * curated → Redshift through the state machine, and the Redshift rows equal, table by table, what the application's own
- * container-mode orchestration (the hourly-rollup route: Athena rollup + JDBC MERGE) loads for the same curated hour,
- * and the independent {@link RollupComputation} of the sent events. A Glue run that keeps failing is retried as defined,
- * then the hour is marked failed with lake-ops and SNS is notified. The AWS calls the Tasks make are written to
- * target/aws-calls (principal sfn) for terraform/test/iam.test.mjs.
+ * API stand-in (a second database of the Redshift stand-in), the lake-ops calls through a Lambda Invoke stand-in to the
+ * application's own lake-ops step ({@link OrchestratedHours}, what LakeOpsHandler runs), SNS recorded. Events posted
+ * over HTTP reach the raw zone through the application; started as the schedule starts it, the machine's Seal step seals
+ * that arrival hour from the durable shard watermarks, and it goes raw → curated → Redshift. The Redshift rows equal,
+ * table by table, what the application's own container-mode orchestration (the hourly-rollup route: Athena rollup + JDBC
+ * MERGE) loads for the same curated hour, and the independent {@link RollupComputation} of the sent events; the hour's
+ * state records the run; the next tick seals nothing. A Glue run that keeps failing is retried as defined, then the hour
+ * is marked failed with lake-ops and SNS is notified. The AWS calls the Tasks make (principal sfn) and the Glue job's S3
+ * requests (principal glue_job, {@link S3RequestTap}) are written to target/aws-calls for terraform/test/iam.test.mjs.
  */
 @QuarkusTest
 @TestProfile(StateMachineExecutionTest.OwnStandIns.class)
@@ -85,6 +92,12 @@ class StateMachineExecutionTest {
         @Override
         public boolean disableGlobalTestResources() {
             return true;
+        }
+
+        /** The lake-ops seal rule with test timings: kinesalite stamps arrival as now, so the open hour may seal (tests only). */
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tributary.glue.seal-open-hour", "true", "tributary.glue.grace-period", "3s");
         }
     }
 
@@ -137,8 +150,18 @@ class StateMachineExecutionTest {
     static String dataApiDatabase;
     static final List<JsonNode> AWS_CALLS = new ArrayList<>();
 
-    /** The lake-ops function's stand-in handler: until the application's handler is bound here. */
-    static final Function<Map<String, Object>, Map<String, Object>> LAKE_OPS_STAND_IN = event -> Map.of();
+    /** What the lake-ops function runs (LakeOpsHandler and the native runtime loop both call it). */
+    @Inject
+    OrchestratedHours lakeOps;
+
+    @Inject
+    KinesisClient kinesis;
+
+    @Inject
+    CheckpointStore positions;
+
+    @ConfigProperty(name = "tributary.kinesis.stream")
+    String stream;
 
     @AfterAll
     static void stop() throws IOException {
@@ -179,7 +202,9 @@ class StateMachineExecutionTest {
         dataApi = RedshiftDataApiStandIn.start(REDSHIFT_WORKGROUP, "arn:aws:redshift-serverless:us-east-1:000000000000:workgroup/stand-in",
                 Map.of(REDSHIFT_DATABASE, dataApiDatabase), Map.of(SECRET_ARN, RedshiftStandIn.USER), Path.of(s3Basedir));
         lambda = LambdaInvokeStandIn.start();
-        lambda.bind(LAKE_OPS, LAKE_OPS_STAND_IN);
+        // the Lambda Invoke API in front of the application's own lake-ops step (LakeOpsHandler's body)
+        OrchestratedHours steps = lakeOps;
+        lambda.bind(LAKE_OPS, steps::handle);
     }
 
     /** A rendered s3:// path of Terraform's, its (placeholder) bucket replaced by the test's. */
@@ -246,11 +271,17 @@ class StateMachineExecutionTest {
         lambda.clear();
 
         // the Glue job's S3 requests, for the Glue role's IAM check
+        // the seal rule is met once every shard's durable position is published and the shards are at their tip
+        SealPolicy rule = new SealPolicy(Duration.ofSeconds(3), true);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> rule.complete(hour, Instant.now(),
+                new DurableShardWatermarks(kinesis, stream, positions, Clock.systemUTC()).current(Instant.now())));
+
         StateMachineRun run;
         try (S3RequestTap tap = S3RequestTap.start(s3Endpoint)) {
             GlueStandInResource.server().routeS3Through(tap.endpoint());
             try {
-                run = StateMachineRun.execute(config(Map.of("arrival_hour", hour), resultsBucket));
+                // as the hourly schedule starts it: the Seal step decides the hours
+                run = StateMachineRun.execute(config(Map.of("scheduled_time", Instant.now().toString()), resultsBucket));
             } finally {
                 GlueStandInResource.server().routeS3Through(null);
             }
@@ -268,10 +299,24 @@ class StateMachineExecutionTest {
         System.out.printf("State machine execution for %s: %s in %d ms%n", hour, run.status(), run.millis());
 
         assertEquals("SUCCEEDED", run.status(), run::toString);
-        assertEquals(List.of("CurateHour", "MarkCurated", "RollupHour", "WriteLoadManifest", "LoadRedshift", "DescribeLoad", "MarkRolledUp"),
+        assertEquals(List.of("Seal", "CurateHour", "MarkCurated", "RollupHour", "WriteLoadManifest", "LoadRedshift", "DescribeLoad", "MarkRolledUp"),
                 run.states().stream().distinct().toList(), run::toString);
         assertEquals(glueRunsBefore + 1, GlueStandInResource.server().runsFor(hour).size(), "one Glue run of the hour");
-        assertEquals(List.of("curated", "rolled_up"), lambda.invocations().stream().map(i -> String.valueOf(i.event().get("action"))).toList());
+        assertEquals(List.of("seal", "curated", "rolled_up"), lambda.invocations().stream().map(i -> String.valueOf(i.event().get("action"))).toList());
+        JsonNode glueCall = run.taskCalls().stream().filter(c -> c.path("state").asText().equals("CurateHour")).findFirst().orElseThrow();
+        String token = glueCall.path("input").path("Arguments").path("--tributary_run_token").asText();
+        assertTrue(token.startsWith(hour + "-a1-"), "the Glue run carries the seal's run token: " + token);
+        JsonNode hourState = JSON.readTree(Path.of(s3Basedir, rawBucket, "_tributary/state/hours", hour + ".json").toFile());
+        assertEquals("SUCCEEDED", hourState.path("state").asText(), hourState::toString);
+        assertEquals("ROLLED_UP", hourState.path("rollup").asText(), hourState::toString);
+        String queryId = run.taskCalls().stream().filter(c -> c.path("state").asText().equals("MarkRolledUp")).findFirst().orElseThrow()
+                .path("input").path("Payload").path("athena_query_id").asText();
+        assertEquals(queryId, hourState.path("athena_query_id").asText(), hourState::toString);
+        // sealed once: a second schedule tick finds nothing to run
+        StateMachineRun tick = StateMachineRun.execute(config(Map.of(), resultsBucket));
+        AWS_CALLS.addAll(tick.awsCalls());
+        assertEquals("SUCCEEDED", tick.status(), tick::toString);
+        assertEquals(List.of("Seal"), tick.states(), tick::toString);
 
         // the container-mode orchestration's rollup and load (Athena + JDBC MERGE) for the same curated hour
         producer.requestBody("direct:hour-curated", hour);
@@ -318,6 +363,8 @@ class StateMachineExecutionTest {
         assertTrue(failed.containsKey("run_token") && failed.get("run_token") == null, "an operator run has no run token: " + failed);
         assertTrue(String.valueOf(failed.get("error")).startsWith("States.TaskFailed: "), String.valueOf(failed.get("error")));
         assertTrue(String.valueOf(failed.get("error")).contains("a stand-in fault"), String.valueOf(failed.get("error")));
+        JsonNode failedState = JSON.readTree(Path.of(s3Basedir, rawBucket, "_tributary/state/hours", hour + ".json").toFile());
+        assertTrue(failedState.toString().contains("a stand-in fault"), "lake-ops recorded the failure: " + failedState);
         assertEquals(1, run.published().size());
         JsonNode notice = run.published().get(0);
         assertEquals(TOPIC, notice.path("TopicArn").asText());
