@@ -183,9 +183,11 @@ resource "aws_ecs_service" "this" {
   enable_execute_command = false
   propagate_tags         = "SERVICE"
 
-  # A consumer must stop (and flush) before its replacement takes its shards over.
-  deployment_minimum_healthy_percent = 0
-  deployment_maximum_percent         = 100
+  # Rolling deployments overlap old and new tasks: the KCL consumer's leases give each shard one reader at a time (a new
+  # task takes leases as the old one, on SIGTERM, writes its open batches, checkpoints and gives its leases up), and hour
+  # sealing is safe with several tasks (conditional writes). So a deployment never stops reading the stream.
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
 
   deployment_circuit_breaker {
     enable   = true

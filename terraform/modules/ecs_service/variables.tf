@@ -94,7 +94,7 @@ variable "min_capacity" {
 }
 
 variable "max_capacity" {
-  description = "Maximum number of tasks; more tasks than shards only adds idle consumers."
+  description = "Maximum number of tasks; the KCL spreads shard leases over the tasks, so tasks beyond the shard count hold no lease and stand by."
   type        = number
   default     = 4
 }

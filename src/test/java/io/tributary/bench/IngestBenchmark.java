@@ -8,10 +8,8 @@ import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
@@ -34,11 +32,13 @@ import io.tributary.batch.LakeLayout;
 import io.tributary.event.EventContract;
 import io.tributary.event.EventPolicy;
 import io.tributary.event.EventProcessor;
+import io.tributary.ingest.KinesisBatch;
 import io.tributary.ingest.StreamIngest;
 import io.tributary.local.EventGenerator;
 
 /**
- * bench/ingest: N seed-shaped events through the real ingest route (routes/ingest.camel.yaml: parse → validate → enrich →
+ * bench/ingest: N seed-shaped events through the real ingest route (routes/ingest.camel.yaml, direct:ingest-batch: one
+ * exchange per GetRecords batch of 1,000 records, as the KCL consumer hands them over; parse → validate → enrich →
  * batch → gzip, commit and checkpoint tracking) with the S3 put replaced by a counting sink, against a baseline of plain
  * Jackson parse + serialise + gzip of the same records without Camel. Both run in this JVM, pinned to one core by the script.
  * Last line: {@code BENCH records_per_s=<n> baseline_records_per_s=<n> ratio=<r> peak_heap_mb=<m>}.
@@ -46,6 +46,8 @@ import io.tributary.local.EventGenerator;
 public final class IngestBenchmark {
 
     static final int SHARDS = 4;
+    /** Records per GetRecords call in the benchmark (Kinesis returns up to 10,000; the KCL's default maximum). */
+    static final int RECORDS_PER_GET = 1_000;
 
     public static void main(String[] args) throws Exception {
         // outside Quarkus nothing configures JBoss LogManager, whose root level then lets every trace call format its message
@@ -192,17 +194,30 @@ public final class IngestBenchmark {
             camel.start();
         }
 
+        /** Per shard, GetRecords batches of {@link #RECORDS_PER_GET} records, one exchange each on direct:ingest-batch, as
+         *  the KCL consumer sends them. */
         Result run(List<byte[]> events, Instant base) {
             ProducerTemplate template = camel.createProducerTemplate();
-            var ingestEndpoint = camel.getEndpoint("direct:ingest");
+            var ingestEndpoint = camel.getEndpoint("direct:ingest-batch");
             long start = System.nanoTime();
             long seq = 49_590_338_271_490_256L;
+            List<List<KinesisBatch.Record>> open = new ArrayList<>();
+            for (int s = 0; s < SHARDS; s++) {
+                open.add(new ArrayList<>(RECORDS_PER_GET));
+            }
             for (int i = 0; i < events.size(); i++) {
-                Map<String, Object> headers = new HashMap<>(4);
-                headers.put(StreamIngest.SHARD_ID, "shardId-00000000000" + (i % SHARDS));
-                headers.put(StreamIngest.SEQUENCE_NUMBER, Long.toString(seq + i));
-                headers.put(StreamIngest.ARRIVAL, base.plusMillis(i));
-                template.sendBodyAndHeaders(ingestEndpoint, events.get(i), headers);
+                int shard = i % SHARDS;
+                List<KinesisBatch.Record> batch = open.get(shard);
+                batch.add(new KinesisBatch.Record(events.get(i), Long.toString(seq + i), base.plusMillis(i)));
+                if (batch.size() == RECORDS_PER_GET || i == events.size() - 1) {
+                    template.sendBody(ingestEndpoint, new KinesisBatch("shardId-00000000000" + shard, List.copyOf(batch), 0L));
+                    batch.clear();
+                }
+            }
+            for (int shard = 0; shard < SHARDS; shard++) {
+                if (!open.get(shard).isEmpty()) {
+                    template.sendBody(ingestEndpoint, new KinesisBatch("shardId-00000000000" + shard, List.copyOf(open.get(shard)), 0L));
+                }
             }
             for (var batch : ingest.drain()) {
                 template.sendBody("direct:write-batch", batch);
