@@ -7,6 +7,8 @@ data "aws_region" "current" {}
 
 locals {
   name_prefix = "${var.project}-${var.environment}"
+  # The Step Functions hour pipeline is Lambda mode's orchestrator: its steps invoke the lake-ops function of Lambda mode.
+  step_functions = var.enable_step_functions && var.compute == "lambda"
   # Glue/Athena names are lower_snake_case.
   glue_database_name = replace(local.name_prefix, "-", "_")
 
@@ -115,7 +117,6 @@ module "glue_job" {
   curated_database_arn = module.catalog.database_arn
   errors_path          = "${local.glue_errors_path}/"
   summary_path         = "${local.glue_summary_prefix}/"
-  catalog_arns         = local.catalog_arns
   kms_key_arn          = module.kms.key_arn
   worker_type          = var.glue_worker_type
   number_of_workers    = var.glue_number_of_workers
@@ -228,34 +229,42 @@ module "ecs_service" {
   tags                    = local.tags
 }
 
+# Lambda mode's orchestrator: in container mode the application seals and rolls up hours itself (routes/seal-hours).
 module "orchestration" {
   source = "./modules/orchestration"
-  count  = var.enable_step_functions ? 1 : 0
+  count  = local.step_functions ? 1 : 0
 
-  name                      = "${local.name_prefix}-hour"
-  glue_job_name             = module.glue_job.job_name
-  glue_job_arn              = module.glue_job.job_arn
-  glue_database_name        = module.catalog.database_name
-  catalog_arns              = local.catalog_arns
-  athena_workgroup_name     = module.athena.workgroup_name
-  athena_workgroup_arn      = module.athena.workgroup_arn
-  athena_rollup_sql         = file("${path.root}/../src/main/resources/sql/athena/hourly_rollup.sql")
-  curated_bucket_arn        = module.lake.bucket_arns["curated"]
-  athena_results_bucket_arn = module.lake.bucket_arns["athena_results"]
-  redshift_workgroup_name   = module.redshift.workgroup_name
-  redshift_workgroup_arn    = module.redshift.workgroup_arn
-  redshift_database_name    = module.redshift.database_name
-  redshift_secret_arn       = module.redshift.app_secret_arn
-  redshift_load_sql         = file("${path.root}/../src/main/resources/sql/redshift/load/athena_result.sql")
-  glue_raw_path             = module.catalog.raw_location
-  glue_curated_path         = trimsuffix(module.catalog.curated_location, "/")
-  glue_errors_path          = local.glue_errors_path
-  glue_summary_prefix       = local.glue_summary_prefix
-  enable_schedule           = var.compute == "lambda"
-  schedule_minute           = var.step_functions_schedule_minute
-  notification_topic_arn    = module.monitoring.alarm_topic_arn
-  kms_key_arn               = module.kms.key_arn
-  tags                      = local.tags
+  name                       = "${local.name_prefix}-hour"
+  glue_job_name              = module.glue_job.job_name
+  glue_job_arn               = module.glue_job.job_arn
+  glue_database_name         = module.catalog.database_name
+  catalog_arns               = local.catalog_arns
+  athena_workgroup_name      = module.athena.workgroup_name
+  athena_workgroup_arn       = module.athena.workgroup_arn
+  athena_rollup_sql          = file("${path.root}/../src/main/resources/sql/athena/hourly_rollup.sql")
+  curated_bucket_arn         = module.lake.bucket_arns["curated"]
+  athena_results_bucket_arn  = module.lake.bucket_arns["athena_results"]
+  athena_results_bucket_name = module.lake.bucket_names["athena_results"]
+  redshift_workgroup_name    = module.redshift.workgroup_name
+  redshift_workgroup_arn     = module.redshift.workgroup_arn
+  redshift_database_name     = module.redshift.database_name
+  lake_ops_function_arn      = module.lambda_consumer[0].lake_ops_alias_arn
+  redshift_secret_arn        = module.redshift.app_secret_arn
+  # the load with its MERGE statements included from sql/redshift/merge/, the files the application's JDBC loads include
+  redshift_load_sql = templatefile("${path.root}/../src/main/resources/sql/redshift/load/athena_result.sql", {
+    merge_hourly_rollup         = file("${path.root}/../src/main/resources/sql/redshift/merge/hourly_rollup.sql")
+    merge_hourly_top_categories = file("${path.root}/../src/main/resources/sql/redshift/merge/hourly_top_categories.sql")
+    merge_minute_counts_final   = file("${path.root}/../src/main/resources/sql/redshift/merge/minute_counts_final.sql")
+  })
+  glue_raw_path          = module.catalog.raw_location
+  glue_curated_path      = trimsuffix(module.catalog.curated_location, "/")
+  glue_errors_path       = local.glue_errors_path
+  glue_summary_prefix    = local.glue_summary_prefix
+  enable_schedule        = var.compute == "lambda"
+  schedule_minute        = var.step_functions_schedule_minute
+  notification_topic_arn = module.monitoring.alarm_topic_arn
+  kms_key_arn            = module.kms.key_arn
+  tags                   = local.tags
 }
 
 module "monitoring" {
@@ -276,8 +285,8 @@ module "monitoring" {
   ecs_cluster_name                   = var.compute == "ecs" ? module.ecs_service[0].cluster_name : null
   ecs_service_name                   = var.compute == "ecs" ? module.ecs_service[0].service_name : null
   glue_job_name                      = module.glue_job.job_name
-  enable_state_machine_alarm         = var.enable_step_functions
-  state_machine_arn                  = var.enable_step_functions ? module.orchestration[0].state_machine_arn : null
+  enable_state_machine_alarm         = local.step_functions
+  state_machine_arn                  = local.step_functions ? module.orchestration[0].state_machine_arn : null
   tags                               = local.tags
 }
 

@@ -119,8 +119,8 @@ output "ecr_repository_url" {
 }
 
 output "state_machine_arn" {
-  description = "ARN of the Step Functions hour pipeline (start it with {\"arrival_hour\": \"yyyy-MM-dd-HH\"})."
-  value       = var.enable_step_functions ? module.orchestration[0].state_machine_arn : null
+  description = "ARN of the Step Functions hour pipeline, Lambda mode only (start it with {} to seal and run every complete hour, or {\"arrival_hour\": \"yyyy-MM-dd-HH\"} for one hour)."
+  value       = local.step_functions ? module.orchestration[0].state_machine_arn : null
 }
 
 output "alarm_topic_arn" {
@@ -144,4 +144,9 @@ output "quicksight_data_source_arns" {
 output "quicksight_dashboard_arn" {
   description = "ARN of the QuickSight dashboard generated from src/main/resources/dashboard/definition.json (when enable_quicksight)."
   value       = var.enable_quicksight ? module.quicksight[0].dashboard_arn : null
+}
+
+output "lake_ops_function_name" {
+  description = "Name of the lake-ops Lambda function the hour pipeline invokes (Lambda mode)."
+  value       = var.compute == "lambda" ? module.lambda_consumer[0].lake_ops_function_name : null
 }

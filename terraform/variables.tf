@@ -391,13 +391,13 @@ variable "redshift_max_capacity" {
 # --- Orchestration ------------------------------------------------------------------------------------------------
 
 variable "enable_step_functions" {
-  description = "Create the Step Functions hour pipeline (the AWS-native alternative to the application's sealing route)."
+  description = "Lambda mode: create the Step Functions hour pipeline (seal, curate, roll up, load). Container mode ignores it: the application's sealing route does that work."
   type        = bool
   default     = true
 }
 
 variable "step_functions_schedule_minute" {
-  description = "Lambda mode: minute of every hour at which EventBridge Scheduler starts the hour pipeline for the previous raw hour."
+  description = "Lambda mode: minute of every hour at which EventBridge Scheduler starts the hour pipeline (which seals the complete raw hours)."
   type        = number
   default     = 20
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { FIXTURE_PATH, FRESH_DIR, recordedCalls } from './lib/iam.mjs';
 
-export const RECORD_COMMAND = "mvn -B test -Dtest='HttpToRawZoneTest,KinesisLambdaTest,HourSealingTest,HourlyRollupTest,QueryApiTest,LakeOperationsApiTest' -Dsurefire.failIfNoSpecifiedTests=false -Dtributary-test.record-aws-calls=target/aws-calls";
+export const RECORD_COMMAND = "mvn -B test -Dtest='HttpToRawZoneTest,KinesisLambdaTest,HourSealingTest,HourlyRollupTest,QueryApiTest,LakeOperationsApiTest,StateMachineExecutionTest' -Dsurefire.failIfNoSpecifiedTests=false -Dtributary-test.record-aws-calls=target/aws-calls";
 
 const { source, calls } = recordedCalls();
 if (source !== FRESH_DIR) {

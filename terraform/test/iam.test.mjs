@@ -8,7 +8,8 @@ import { loadContext, TERRAFORM_DIR } from './lib/context.mjs';
 import {
   decide, deployedCall, deployedNames, moduleAt, recordedCalls, renderPolicyDocument, unusedGrants,
 } from './lib/iam.mjs';
-import { allowedBy, APP_ALLOW_LIST, LAMBDA_RUNTIME_ALLOW_LIST } from './lib/iam-allow-list.mjs';
+import { allowedBy, APP_ALLOW_LIST, GLUE_ALLOW_LIST, LAMBDA_RUNTIME_ALLOW_LIST, SFN_ALLOW_LIST } from './lib/iam-allow-list.mjs';
+import { blocksOf, exprOf, first } from './lib/hcl.mjs';
 
 let names;
 let appPolicy;
@@ -99,5 +100,106 @@ data "aws_iam_policy_document" "app" {
     const rawPuts = appCalls.filter((c) => c.action === 's3:PutObject' && c.resource.includes(names.buckets.raw));
     assert.ok(rawPuts.length > 0);
     assert.equal((await denied([bad], rawPuts)).length, rawPuts.length);
+  });
+});
+
+describe('IAM: the Step Functions hour pipeline and its schedule', () => {
+  let sfnPolicy;
+  let schedulerPolicy;
+  let sfnCalls;
+  let schedulerCalls;
+
+  before(async () => {
+    const tree = await loadTree(TERRAFORM_DIR);
+    const deployed = await deployedNames(tree, loadContext().contract);
+    const orchestration = moduleAt(tree, 'modules/orchestration');
+    sfnPolicy = await renderPolicyDocument(tree, orchestration, 'sfn', deployed.sfn);
+    schedulerPolicy = await renderPolicyDocument(tree, orchestration, 'scheduler', deployed.sfn);
+    sfnCalls = recordedCalls().calls.map((c) => deployedCall(c, deployed.tokens)).filter((c) => c.principal === 'sfn');
+    // EventBridge Scheduler's one call: StartExecution on the schedule's target, which is the state machine (checked
+    // here from the HCL); the scheduler invokes the target's API with the schedule's execution role
+    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role)
+    const [schedule] = blocksOf(orchestration, 'aws_scheduler_schedule');
+    assert.equal(exprOf(first(schedule.body.target).arn), 'aws_sfn_state_machine.this.arn');
+    schedulerCalls = [{ principal: 'scheduler', action: 'states:StartExecution', resource: deployed.sfn['aws_sfn_state_machine.this.arn'] }];
+  });
+
+  it('has a recording of every kind of Task the state machine runs (StateMachineExecutionTest)', () => {
+    const actions = new Set(sfnCalls.map((c) => c.action));
+    for (const a of ['lambda:InvokeFunction', 'glue:StartJobRun', 'glue:GetJobRun', 'athena:StartQueryExecution',
+      'athena:GetQueryExecution', 's3:PutObject', 'redshift-data:BatchExecuteStatement', 'redshift-data:DescribeStatement',
+      'secretsmanager:GetSecretValue', 'sns:Publish']) {
+      assert.ok(actions.has(a), `no recorded ${a} of the state machine`);
+    }
+    assert.deepEqual(sfnCalls.filter((c) => /[{}]/.test(c.resource)), [], 'calls on resources the recording could not name');
+  });
+
+  it('allows every call the executed state machine made with its execution role', async () => {
+    assert.deepEqual(await denied([sfnPolicy], sfnCalls), []);
+  });
+
+  it('grants the execution role nothing that no recorded call uses, except the allow-listed grants', async () => {
+    const { missing, stale } = describeUnused(await unusedGrants(sfnPolicy, sfnCalls), SFN_ALLOW_LIST);
+    assert.deepEqual(missing, [], 'unused grants: remove them from modules/orchestration, or allow-list them with a reason');
+    assert.deepEqual(stale, [], 'allow-list entries whose grants a recorded call now uses: remove them from the allow-list');
+  });
+
+  it('fails when a statement a recorded Task call needs is deleted', async () => {
+    for (const sid of ['InvokeLakeOps', 'RunGlueJob', 'RunAthenaQuery', 'WriteAthenaResults', 'LoadRedshift', 'PollRedshiftStatement',
+      'ReadRedshiftCredentials', 'NotifyFailure']) {
+      const scratch = { ...sfnPolicy, Statement: sfnPolicy.Statement.filter((s) => s.Sid !== sid) };
+      assert.ok((await denied([scratch], sfnCalls)).length > 0, `deleting ${sid} went unnoticed`);
+    }
+  });
+
+  it('lets the schedule start the state machine and grants it nothing else', async () => {
+    assert.deepEqual(await denied([schedulerPolicy], schedulerCalls), []);
+    assert.deepEqual(await unusedGrants(schedulerPolicy, schedulerCalls), []);
+    const other = { ...schedulerCalls[0], resource: schedulerCalls[0].resource.replace(/:stateMachine:.*/, ':stateMachine:another') };
+    assert.equal((await denied([schedulerPolicy], [other])).length, 1, 'the schedule may start only its own state machine');
+  });
+});
+
+describe('IAM: the Glue job role', () => {
+  let gluePolicy;
+  let jobCalls;
+  let names2;
+
+  before(async () => {
+    const tree = await loadTree(TERRAFORM_DIR);
+    names2 = await deployedNames(tree, loadContext().contract);
+    const arnOf = (zone) => `arn:aws:s3:::${names2.buckets[zone]}`;
+    gluePolicy = await renderPolicyDocument(tree, moduleAt(tree, 'modules/glue_job'), 'glue', {
+      raw_bucket_arn: arnOf('raw'),
+      curated_bucket_arn: arnOf('curated'),
+      errors_bucket_arn: arnOf('errors'),
+      artifacts_bucket_arn: arnOf('artifacts'),
+      kms_key_arn: names2.sfn.kms_key_arn,
+    });
+    jobCalls = recordedCalls().calls.map((c) => deployedCall(c, names2.tokens)).filter((c) => c.principal === 'glue_job');
+  });
+
+  it("has a recording of the job's reads of the raw zone and writes of the curated and errors zones", () => {
+    const has = (action, zone) => jobCalls.some((c) => c.action === action && c.resource.startsWith(`arn:aws:s3:::${names2.buckets[zone]}`));
+    assert.ok(has('s3:GetObject', 'raw'), 'no recorded raw read');
+    assert.ok(has('s3:PutObject', 'curated'), 'no recorded curated write');
+    assert.ok(has('s3:PutObject', 'errors'), 'no recorded errors-zone write');
+    assert.ok(has('s3:DeleteObject', 'curated'), 'no recorded delete (the dynamic partition overwrite)');
+    assert.deepEqual(jobCalls.filter((c) => /[{}]/.test(c.resource)), []);
+  });
+
+  it('allows every S3 request the job made with the Glue job role', async () => {
+    assert.deepEqual(await denied([gluePolicy], jobCalls), []);
+  });
+
+  it('grants the job role nothing that no recorded request uses, except what the Glue service uses', async () => {
+    const { missing, stale } = describeUnused(await unusedGrants(gluePolicy, jobCalls), GLUE_ALLOW_LIST);
+    assert.deepEqual(missing, [], 'unused grants: remove them from modules/glue_job, or allow-list them with a reason');
+    assert.deepEqual(stale, []);
+  });
+
+  it('the job may not write the raw zone or delete from it', async () => {
+    const raw = `arn:aws:s3:::${names2.buckets.raw}/raw/events/dt=2024-01-15/hour=10/x.json.gz`;
+    assert.equal((await denied([gluePolicy], [{ action: 's3:PutObject', resource: raw }, { action: 's3:DeleteObject', resource: raw }])).length, 2);
   });
 });

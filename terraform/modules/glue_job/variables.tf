@@ -85,11 +85,6 @@ variable "summary_path" {
   type        = string
 }
 
-variable "catalog_arns" {
-  description = "ARNs of the Glue catalog, database and tables the job may read."
-  type        = list(string)
-}
-
 variable "kms_key_arn" {
   description = "ARN of the platform KMS key."
   type        = string

@@ -75,7 +75,7 @@ data "aws_iam_policy_document" "lambda" {
   statement {
     sid       = "WriteLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*", "${aws_cloudwatch_log_group.lake_ops.arn}:*"]
   }
 
   statement {
@@ -168,6 +168,67 @@ resource "aws_lambda_alias" "live" {
   name             = "live"
   function_name    = aws_lambda_function.this.function_name
   function_version = aws_lambda_function.this.version
+}
+
+# --- The lake-ops function (Lambda mode's hour orchestration) -----------------------------------------------------
+# The same function.zip, role and environment, another handler: io.tributary.lambda.LakeOpsHandler on the managed Java
+# runtime, the handler setting "lake-ops" in the native custom runtime (LambdaRuntimeLoop reads _HANDLER). Both run
+# OrchestratedHours, which the Step Functions hour pipeline invokes to seal hours (from the per-shard watermarks the
+# ingest function publishes, claimed with a conditional write) and to record each hour's outcome. It lists the raw
+# hours, reads the watermarks and the stream's shards and writes hour states in the raw bucket: grants the app policy
+# already holds for the ingest function. No event source mapping.
+resource "aws_lambda_function" "lake_ops" {
+  function_name    = "${var.function_name}-lake-ops"
+  description      = "Tributary ${var.runtime}: lake operations for the Step Functions hour pipeline (seal, curated, rolled_up, failed)."
+  role             = aws_iam_role.lambda.arn
+  filename         = var.zip_path
+  source_code_hash = local.zip_exists ? filebase64sha256(var.zip_path) : null
+  runtime          = local.native ? "provided.al2023" : "java21"
+  handler          = local.native ? "lake-ops" : var.lake_ops_handler
+  architectures    = [var.architecture]
+  memory_size      = var.memory_mb
+  timeout          = var.lake_ops_timeout_seconds
+  publish          = true
+  kms_key_arn      = var.kms_key_arn
+
+  dynamic "snap_start" {
+    for_each = local.native ? [] : [1]
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
+  environment {
+    variables = merge(var.environment, local.runtime_env)
+  }
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = var.security_group_ids
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.lake_ops.name
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy.lambda, aws_iam_role_policy.application]
+}
+
+resource "aws_cloudwatch_log_group" "lake_ops" {
+  name              = "/aws/lambda/${var.function_name}-lake-ops"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+# The state machine invokes the alias: a published version (SnapStart on the JVM runtime), never $LATEST.
+resource "aws_lambda_alias" "lake_ops_live" {
+  name             = "live"
+  function_name    = aws_lambda_function.lake_ops.function_name
+  function_version = aws_lambda_function.lake_ops.version
 }
 
 # Nothing is skipped silently:

@@ -32,3 +32,13 @@ output "on_failure_destination_name" {
   description = "Name of the on-failure SQS queue or SNS topic (known at plan time; the monitoring alarm's dimension)."
   value       = local.on_failure_name
 }
+
+output "lake_ops_function_name" {
+  description = "Name of the lake-ops function the Step Functions hour pipeline invokes."
+  value       = aws_lambda_function.lake_ops.function_name
+}
+
+output "lake_ops_alias_arn" {
+  description = "ARN of the lake-ops function's live alias (what the state machine invokes)."
+  value       = aws_lambda_alias.lake_ops_live.arn
+}

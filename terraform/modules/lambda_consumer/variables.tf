@@ -170,3 +170,20 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "lake_ops_handler" {
+  description = "Handler of the lake-ops function on the managed Java runtime (the same function.zip as the ingest function)."
+  type        = string
+  default     = "io.tributary.lambda.LakeOpsHandler::handleRequest"
+}
+
+variable "lake_ops_timeout_seconds" {
+  description = "Timeout of the lake-ops function: a seal decision lists the raw hours and reads every shard's watermark."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.lake_ops_timeout_seconds >= 10 && var.lake_ops_timeout_seconds <= 900
+    error_message = "lake_ops_timeout_seconds must be 10-900 (Lambda's maximum)."
+  }
+}

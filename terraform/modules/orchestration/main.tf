@@ -1,10 +1,14 @@
-# The hour pipeline for Lambda mode (in container mode the application seals and rolls up hours itself): one execution
-# per raw (arrival) hour, started every hour by an EventBridge Scheduler schedule (enable_schedule) or by hand.
-#   input: { "arrival_hour": "yyyy-MM-dd-HH" }, or { "scheduled_time": "<ISO instant>" } (the schedule: the hour before)
-#   Glue curation (.sync, the arguments the sealing route passes) -> the application's hourly rollup SQL on Athena
-#   (.sync, the hour as execution parameter) -> Redshift load (Data API BatchExecuteStatement, one transaction, the
-#   statements of the application's sql/redshift/load/athena_result.sql) -> poll it; any failure after retries -> SNS
-#   notification -> Fail. The definition is state-machine.asl.json.tftpl, rendered the same way by terraform/test.
+# The hour pipeline for Lambda mode (in container mode the application seals and rolls up hours itself), started every
+# hour by an EventBridge Scheduler schedule (enable_schedule) or by hand:
+#   Seal (Lambda Invoke of the application's lake-ops function, {"action":"seal"}: the raw hours every shard's watermark
+#   is past, each claimed with a run token by a conditional write) -> Map over those hours (max_concurrency at a time):
+#   Glue curation (.sync, the arguments the sealing route passes, --tributary_run_token) -> lake-ops "curated" -> the
+#   application's hourly rollup SQL on Athena (.sync, the hour as execution parameter) -> Redshift load (Data API
+#   BatchExecuteStatement, one transaction, sql/redshift/load/athena_result.sql with the application's MERGE files) ->
+#   poll it -> lake-ops "rolled_up"; any failure of an hour -> lake-ops "failed" -> SNS notification; the execution fails
+#   when any hour failed, after the others finished.
+#   input: {} (the schedule), or {"arrival_hour": "yyyy-MM-dd-HH"} (optionally "run_token") to run one hour by hand,
+#   which skips Seal. The definition is state-machine.asl.json.tftpl, rendered the same way by terraform/test.
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
@@ -60,12 +64,23 @@ data "aws_iam_policy_document" "assume" {
 
 resource "aws_iam_role" "sfn" {
   name               = "${var.name}-sfn"
-  description        = "Step Functions ${var.name}: Glue run, Athena rollup, Redshift load, SNS notification."
+  description        = "Step Functions ${var.name}: lake-ops Lambda, Glue run, Athena rollup, Redshift load, SNS notification."
   assume_role_policy = data.aws_iam_policy_document.assume.json
   tags               = var.tags
 }
 
+# Every grant is a call a Task makes (terraform/test/iam.test.mjs replays the calls the executed machine made on the
+# stand-ins, StateMachineExecutionTest) or one AWS makes with this role on the machine's behalf (allow-listed there with
+# the reason). The .sync templates: https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html (glue:
+# StartJobRun, GetJobRun, GetJobRuns, BatchStopJobRun) and .../connect-athena.html (athena: StartQueryExecution,
+# GetQueryExecution, StopQueryExecution); neither integration uses an EventBridge managed rule, so no events:* grant.
 data "aws_iam_policy_document" "sfn" {
+  statement {
+    sid       = "InvokeLakeOps"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [var.lake_ops_function_arn]
+  }
+
   statement {
     sid       = "RunGlueJob"
     actions   = ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]
@@ -73,14 +88,8 @@ data "aws_iam_policy_document" "sfn" {
   }
 
   statement {
-    sid = "RunAthenaQuery"
-    actions = [
-      "athena:GetQueryExecution",
-      "athena:GetQueryResults",
-      "athena:GetWorkGroup",
-      "athena:StartQueryExecution",
-      "athena:StopQueryExecution",
-    ]
+    sid       = "RunAthenaQuery"
+    actions   = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution"]
     resources = [var.athena_workgroup_arn]
   }
 
@@ -110,7 +119,7 @@ data "aws_iam_policy_document" "sfn" {
 
   statement {
     sid       = "UsePlatformKey"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
   }
 
@@ -204,13 +213,13 @@ resource "aws_iam_role_policy" "scheduler" {
   policy = data.aws_iam_policy_document.scheduler.json
 }
 
-# Fires at minute schedule_minute of every hour; the machine curates the hour before the scheduled time (a fixed delay,
-# not the per-shard seal rule of container mode: see terraform/README.md, Orchestration).
+# Fires at minute schedule_minute of every hour; the machine's Seal step (the lake-ops function) decides which hours are
+# complete from the per-shard watermarks, as container mode's sealer does (docs/sealing-and-glue.md).
 resource "aws_scheduler_schedule" "hourly" {
   count = var.enable_schedule ? 1 : 0
 
   name                         = var.name
-  description                  = "Starts ${var.name} for the previous raw hour."
+  description                  = "Starts ${var.name}: seal the complete raw hours, then curate, roll up and load each."
   schedule_expression          = "cron(${var.schedule_minute} * * * ? *)"
   schedule_expression_timezone = "UTC"
 
@@ -221,7 +230,7 @@ resource "aws_scheduler_schedule" "hourly" {
   target {
     arn      = aws_sfn_state_machine.this.arn
     role_arn = aws_iam_role.scheduler[0].arn
-    input    = jsonencode({ scheduled_time = "<aws.scheduler.scheduled-time>" })
+    input    = jsonencode({ scheduled_time = "<aws.scheduler.scheduled-time>" }) # for the execution history; Seal ignores it
 
     retry_policy {
       maximum_event_age_in_seconds = 3600

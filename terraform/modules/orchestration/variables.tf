@@ -48,6 +48,22 @@ variable "curated_bucket_arn" {
   type        = string
 }
 
+variable "athena_results_bucket_name" {
+  description = "Name of the Athena results bucket: the Redshift load's manifest is written there (load_manifest_prefix)."
+  type        = string
+}
+
+variable "load_manifest_prefix" {
+  description = "Key prefix, in the Athena results bucket, of the manifests naming each rollup result file for Redshift COPY."
+  type        = string
+  default     = "redshift-load/"
+
+  validation {
+    condition     = length(regexall("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.load_manifest_prefix)) == 1
+    error_message = "load_manifest_prefix must be a key prefix of letters, digits, _ . - and /, ending in '/'."
+  }
+}
+
 variable "athena_results_bucket_arn" {
   description = "ARN of the Athena results bucket."
   type        = string
@@ -74,7 +90,7 @@ variable "redshift_secret_arn" {
 }
 
 variable "redshift_load_sql" {
-  description = "The application's Redshift load of the rollup's Athena result (src/main/resources/sql/redshift/load/athena_result.sql): statements ending in ';' at a line end, substitutions :result_location and :query_execution_id."
+  description = "The application's Redshift load of the rollup's Athena result (src/main/resources/sql/redshift/load/athena_result.sql with its MERGE statements included from sql/redshift/merge/): statements ending in ';' at a line end, substitutions :manifest_location and :query_execution_id."
   type        = string
 }
 
@@ -103,6 +119,22 @@ variable "glue_summary_prefix" {
   }
 }
 
+variable "lake_ops_function_arn" {
+  description = "ARN (the live alias) of the application's lake-ops Lambda function: seals hours and records each hour's outcome."
+  type        = string
+}
+
+variable "max_concurrency" {
+  description = "Hours curated, rolled up and loaded at the same time by one execution (the Glue job's MaxConcurrentRuns must allow it)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.max_concurrency >= 1 && var.max_concurrency <= 10 && floor(var.max_concurrency) == var.max_concurrency
+    error_message = "max_concurrency must be a whole number, 1-10."
+  }
+}
+
 variable "enable_schedule" {
   description = "Start the machine every hour with EventBridge Scheduler (Lambda mode, where nothing else seals hours)."
   type        = bool
@@ -110,7 +142,7 @@ variable "enable_schedule" {
 }
 
 variable "schedule_minute" {
-  description = "Minute of every hour at which the schedule starts the machine for the previous hour (the seal delay)."
+  description = "Minute of every hour at which the schedule starts the machine (its Seal step decides which hours are complete)."
   type        = number
   default     = 20
 
@@ -129,6 +161,21 @@ variable "max_attempts" {
   description = "Retries of each step before the failure notification."
   type        = number
   default     = 3
+}
+
+# Every Task has an explicit TimeoutSeconds: "If something goes wrong and the TimeoutSeconds field isn't specified for an
+# Activity or Task state, an execution is stuck waiting" (https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html),
+# and the States Language's own default is 60 s, shorter than any Glue run.
+variable "glue_timeout_seconds" {
+  description = "TimeoutSeconds of the Glue curation Task (.sync): one job run of one hour, start to end."
+  type        = number
+  default     = 3600
+}
+
+variable "task_timeout_seconds" {
+  description = "TimeoutSeconds of every other Task (lake-ops calls, the Athena rollup, the manifest, the Data API calls, SNS)."
+  type        = number
+  default     = 900
 }
 
 variable "execution_timeout_seconds" {

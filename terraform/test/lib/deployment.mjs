@@ -62,11 +62,15 @@ export async function ecsContainer(tree) {
   };
 }
 
-/** The Lambda function's environment (name -> value; both runtimes' variables). */
-export async function lambdaFunction(tree) {
+/**
+ * A Lambda function's environment (name -> value; both runtimes' variables): the ingest function (`this`) or the
+ * lake-ops function (`lake_ops`, the same zip with another handler bean) of modules/lambda_consumer.
+ */
+export async function lambdaFunction(tree, name = 'this') {
   const mod = moduleNamed(tree, 'lambda_consumer');
-  const fn = only(mod, 'aws_lambda_function');
-  return { environment: await render(tree, mod, first(fn.environment).variables) };
+  const block = blocksOf(mod, 'aws_lambda_function').find((b) => b.name === name);
+  if (!block) throw new Error(`${mod.dir}: no aws_lambda_function.${name}`);
+  return { environment: await render(tree, mod, first(block.body.environment).variables) };
 }
 
 /** Everything above, as one JSON-able object. */
@@ -75,6 +79,7 @@ export async function deployment(tree) {
     glue: await glueJob(tree),
     ecs: await ecsContainer(tree),
     lambda: await lambdaFunction(tree),
+    lakeOps: await lambdaFunction(tree, 'lake_ops'),
   };
 }
 

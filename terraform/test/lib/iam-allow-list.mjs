@@ -64,6 +64,58 @@ export const LAMBDA_RUNTIME_ALLOW_LIST = [
   { sid: 'ManageVpcNetworkInterfaces', reason: 'Lambda creates the function\'s VPC network interfaces with its role (AWSLambdaVPCAccessExecutionRole)' },
 ];
 
+const SYNC_STOPS =
+  'the .sync integration stops the job or query it started when the execution is stopped, times out or fails, and '
+  + 'looks runs up (the templates of https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html and '
+  + 'connect-athena.html); no executed test stops an execution mid-run';
+
+// The Step Functions execution role (modules/orchestration, data.aws_iam_policy_document.sfn). Recorded calls: every
+// Task of StateMachineExecutionTest's executions (principal sfn).
+export const SFN_ALLOW_LIST = [
+  { sid: 'RunGlueJob', actions: ['glue:GetJobRuns', 'glue:BatchStopJobRun'], reason: SYNC_STOPS },
+  { sid: 'RunAthenaQuery', actions: ['athena:StopQueryExecution'], reason: SYNC_STOPS },
+  { sid: 'ReadCatalogForAthena', reason: ATHENA_AS_CALLER },
+  { sid: 'ListBucketsForAthena', reason: ATHENA_AS_CALLER },
+  { sid: 'ReadCuratedForAthena', reason: ATHENA_AS_CALLER },
+  {
+    sid: 'WriteAthenaResults',
+    actions: ['s3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+    reason: `${ATHENA_AS_CALLER} (the machine's own PutObject, the load manifest, is recorded)`,
+  },
+  {
+    sid: 'UsePlatformKey',
+    reason: 'the results bucket and the alarm topic are SSE-KMS with the platform key: S3 (the rollup result, the manifest) '
+      + 'and SNS call KMS with the caller\'s credentials; the stand-ins do not encrypt',
+  },
+  { sid: 'DeliverExecutionLogs', reason: 'Step Functions delivers the execution log to CloudWatch Logs with the role (logging_configuration)' },
+];
+
+const GLUE_SERVICE =
+  'the Glue service itself uses the job role for this (https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html): '
+  + 'it loads the job\'s script and jars from the artifacts location, keeps --TempDir there, writes the continuous logs and '
+  + 'the job metrics; the Glue stand-in runs the job class directly';
+
+// The Glue job role (modules/glue_job, data.aws_iam_policy_document.glue). Recorded calls: the job's S3 requests in
+// StateMachineExecutionTest's run (principal glue_job, S3RequestTap at the S3 stand-in).
+export const GLUE_ALLOW_LIST = [
+  { sid: 'ReadArtifacts', reason: GLUE_SERVICE },
+  { sid: 'TempDir', reason: GLUE_SERVICE },
+  { sid: 'ListLakeBuckets', actions: ['s3:ListBucket'], resources: ['${var.artifacts_bucket_arn}'], reason: GLUE_SERVICE },
+  { sid: 'WriteLogs', reason: GLUE_SERVICE },
+  { sid: 'PublishJobMetrics', reason: GLUE_SERVICE },
+  {
+    sid: 'WriteCuratedAndErrors',
+    actions: ['s3:AbortMultipartUpload'],
+    reason: 'S3A writes a file over fs.s3a.multipart.threshold in parts and aborts the upload when a task fails; the test\'s '
+      + 'hour writes small files in one PUT (production hours can reach the threshold)',
+  },
+  {
+    sid: 'UseLakeKey',
+    reason: 'the lake buckets are SSE-KMS with the platform key: S3 calls KMS with the job\'s credentials on each read and '
+      + 'write; the S3 stand-in does not encrypt',
+  },
+];
+
 /** The allow-list entry covering an unused grant, or undefined. */
 export function allowedBy(list, grant) {
   return list.find((e) => e.sid === grant.sid

@@ -55,6 +55,18 @@ export async function deployedNames(tree, contract) {
   const redshiftSecret = await attr(tree, 'modules/redshift', 'aws_secretsmanager_secret', 'app');
   const apiKeySecret = await attr(tree, 'modules/app', 'aws_secretsmanager_secret', 'api_key');
   const lambdaLogGroup = await attr(tree, 'modules/lambda_consumer', 'aws_cloudwatch_log_group', 'this');
+  const lakeOpsFunction = await attr(tree, 'modules/lambda_consumer', 'aws_lambda_function', 'lake_ops', 'function_name');
+  const alarmTopic = await attr(tree, 'modules/monitoring', 'aws_sns_topic', 'alarms');
+  const stateMachine = await attr(tree, 'modules/orchestration', 'aws_sfn_state_machine', 'this');
+  const redshiftSecretArn = arn('secretsmanager', `secret:${redshiftSecret}-AbCdEf`);
+  const sfn = {
+    lake_ops_alias_arn: arn('lambda', `function:${lakeOpsFunction}:live`),
+    alarm_topic_arn: arn('sns', alarmTopic),
+    // Redshift Serverless names a workgroup by its id in ARNs
+    redshift_workgroup_arn: arn('redshift-serverless', 'workgroup/0c0ffee0-1111-4000-8000-000000000000'),
+    redshift_secret_arn: redshiftSecretArn,
+    state_machine_arn: arn('states', `stateMachine:${stateMachine}`),
+  };
   const kclApplication = fix(await evaluate(tree, moduleAt(tree, 'modules/app'), 'local.kcl_application_name'));
   return {
     buckets,
@@ -73,6 +85,7 @@ export async function deployedNames(tree, contract) {
       database,
       region: REGION,
       account: ACCOUNT,
+      ...sfn,
     },
     // Values of the app module's inputs (and of its own resources) that are resource attributes in Terraform.
     app: {
@@ -93,7 +106,27 @@ export async function deployedNames(tree, contract) {
     },
     lambda: {
       'aws_cloudwatch_log_group.this.arn': arn('logs', `log-group:${lambdaLogGroup}`),
+      'aws_cloudwatch_log_group.lake_ops.arn': arn('logs', `log-group:/aws/lambda/${lakeOpsFunction}`),
       'local.on_failure': arn('sqs', `${stream}-ingest-on-failure`),
+    },
+    // The orchestration module's inputs (the state machine's execution role) and the scheduler role's resource.
+    sfn: {
+      lake_ops_function_arn: sfn.lake_ops_alias_arn,
+      glue_job_arn: arn('glue', `job/${glueJob}`),
+      athena_workgroup_arn: arn('athena', `workgroup/${workgroup}`),
+      catalog_arns: [
+        arn('glue', 'catalog'),
+        arn('glue', `database/${database}`),
+        arn('glue', `table/${database}/${contract.table}_raw`),
+        arn('glue', `table/${database}/${contract.table}`),
+      ],
+      curated_bucket_arn: `arn:aws:s3:::${buckets.curated}`,
+      athena_results_bucket_arn: `arn:aws:s3:::${buckets.athena_results}`,
+      kms_key_arn: arn('kms', 'key/0c0ffee0-0000-4000-8000-000000000000'),
+      redshift_workgroup_arn: sfn.redshift_workgroup_arn,
+      redshift_secret_arn: redshiftSecretArn,
+      notification_topic_arn: sfn.alarm_topic_arn,
+      'aws_sfn_state_machine.this.arn': sfn.state_machine_arn,
     },
   };
 }

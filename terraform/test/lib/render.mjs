@@ -1,5 +1,6 @@
 // Renders the Terraform expressions the deployment conformance tests need, offline: string templates, var./local./
 // module.<call>.<output> references (followed through module calls and outputs), object literals, merge(), trimsuffix(),
+// templatefile() (plain ${name} interpolations),
 // basename(), replace() and `cond ? a : b` (both branches, merged: every name either branch can set). Whatever only an apply knows
 // (resource attributes, data sources) renders as a stable placeholder made of the reference itself, lower-case and
 // dash-separated ("module.lake.bucket_names[\"raw\"]" -> "module-lake-bucket-names-raw"), so an S3 URI built from
@@ -153,6 +154,15 @@ export async function evaluate(tree, mod, expr, depth = 0) {
           : placeholder(e);
       case 'tostring':
         return args[0];
+      case 'templatefile':
+        // ${name} interpolations of plain variables only (what the project's templates use); $${ is a literal ${
+        if (typeof args[0] !== 'string' || !args[1] || typeof args[1] !== 'object') return placeholder(e);
+        return fs.readFileSync(path.resolve(mod.dir, args[0]), 'utf8').replace(/\$\$\{|\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g,
+          (all, name) => {
+            if (name === undefined) return '${';
+            if (!(name in args[1])) throw new Error(`templatefile ${args[0]}: no value for \${${name}}`);
+            return String(args[1][name]);
+          });
       case 'file':
         return typeof args[0] === 'string' ? fs.readFileSync(path.resolve(mod.dir, args[0]), 'utf8') : placeholder(e);
       default:

@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
  * Idempotent loads into the analytics tables: each load fills a temp stage table with batched bound inserts, MERGEs it
  * into the target keyed by window and dimensions, and (for hourly loads) removes the hour's rows the load did not
  * touch, all in one transaction. Loading the same rows again leaves the same rows (only loaded_at moves).
- * Statements come from sql/redshift/load/*.sql; the statement that inserts into the stage takes the rows, any other
+ * Statements come from sql/redshift/load/*.sql, their MERGE included from sql/redshift/merge/ (the files the Step Functions
+ * load runs too, {@link SqlScript#compose}); the statement that inserts into the stage takes the rows, any other
  * statement with parameters takes (window start, loaded_at) of the load.
  */
 public final class MergeLoader {
@@ -39,10 +40,10 @@ public final class MergeLoader {
         }
         this.dataSource = dataSource;
         this.batchSize = batchSize;
-        this.hourlyRollup = SqlScript.statements(SqlScript.resource("sql/redshift/load/hourly_rollup.sql"), dialect);
-        this.topCategories = SqlScript.statements(SqlScript.resource("sql/redshift/load/hourly_top_categories.sql"), dialect);
-        this.minuteCounts = SqlScript.statements(SqlScript.resource("sql/redshift/load/minute_counts.sql"), dialect);
-        this.minuteCountsFinal = SqlScript.statements(SqlScript.resource("sql/redshift/load/minute_counts_final.sql"), dialect);
+        this.hourlyRollup = SqlScript.statements(SqlScript.compose(SqlScript.resource("sql/redshift/load/hourly_rollup.sql")), dialect);
+        this.topCategories = SqlScript.statements(SqlScript.compose(SqlScript.resource("sql/redshift/load/hourly_top_categories.sql")), dialect);
+        this.minuteCounts = SqlScript.statements(SqlScript.compose(SqlScript.resource("sql/redshift/load/minute_counts.sql")), dialect);
+        this.minuteCountsFinal = SqlScript.statements(SqlScript.compose(SqlScript.resource("sql/redshift/load/minute_counts_final.sql")), dialect);
     }
 
     /** A row's values in the order of its stage insert. */

@@ -161,4 +161,18 @@ class DeploymentEnvironmentTest {
         assertEquals(env.get("TRIBUTARY_STREAM"), c.kinesis().stream());
         assertEquals(env.get("TRIBUTARY_RAW_BUCKET"), c.lake().rawBucket());
     }
+
+    /**
+     * The lake-ops function (the state machine's seal and bookkeeping steps, OrchestratedHours) runs from the same zip with
+     * the ingest function's environment: it reads the same stream, raw bucket and hour states the ingest function writes.
+     */
+    @Test
+    void lakeOpsFunctionHasTheIngestFunctionsEnvironment() throws IOException {
+        Map<String, String> env = deployed.lakeOpsEnvironment();
+        assertEquals(deployed.lambdaEnvironment(), env);
+        TributaryConfig c = configOf("lambda", env).getConfigMapping(TributaryConfig.class);
+        assertEquals(env.get("TRIBUTARY_STREAM"), c.kinesis().stream());
+        assertEquals(env.get("TRIBUTARY_RAW_BUCKET"), c.lake().rawBucket());
+        assertTrue(c.glue().statePrefix().length() > 0, "the hour states' prefix");
+    }
 }

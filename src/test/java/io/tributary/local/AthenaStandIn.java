@@ -93,6 +93,10 @@ public final class AthenaStandIn implements AutoCloseable {
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Map<String, String> byClientToken = new ConcurrentHashMap<>();
     private final Map<String, Location> databases = new ConcurrentHashMap<>();
+    /** Workgroups whose configuration is enforced: their result location overrides the client's (Terraform's workgroup). */
+    private final Map<String, String> enforcedOutput = new ConcurrentHashMap<>();
+    /** The S3 stand-in's directory: when set, result files are written there as Athena writes them to S3. */
+    private volatile Path resultsBasedir;
 
     private AthenaStandIn(HttpServer http, DuckDBConnection duckdb, ExecutorService workers) {
         this.http = http;
@@ -158,6 +162,22 @@ public final class AthenaStandIn implements AutoCloseable {
         }
         databases.put(database, new Location(basedir, bucket, prefix));
         refresh(database);
+    }
+
+    /**
+     * Writes each successful query's result files into the S3 stand-in's directory ({@code <basedir>/<bucket>/<key>}), as
+     * Athena does: {@code <location>/<id>.csv} and its {@code <id>.csv.metadata} beside it ("Find query output files in
+     * Amazon S3", https://docs.aws.amazon.com/athena/latest/ug/querying-finding-output-files.html). A reader that loads
+     * by prefix (Redshift COPY) meets the metadata file too, as on AWS. Locations in a bucket the stand-in has no
+     * directory for are not written (the older tests' default location).
+     */
+    public void writeResultFilesUnder(Path basedir) {
+        this.resultsBasedir = basedir;
+    }
+
+    /** A workgroup with enforce_workgroup_configuration: its result location replaces the client's (Terraform's athena module). */
+    public void enforceWorkgroupOutput(String workgroup, String outputLocation) {
+        enforcedOutput.put(workgroup, outputLocation);
     }
 
     /**
@@ -334,7 +354,13 @@ public final class AthenaStandIn implements AutoCloseable {
         }
         String database = request.path("QueryExecutionContext").path("Database").asText("default").toLowerCase(Locale.ROOT);
         String workgroup = request.path("WorkGroup").asText("primary");
-        String output = request.path("ResultConfiguration").path("OutputLocation").asText("s3://athena-stand-in-results/");
+        String output = enforcedOutput.getOrDefault(workgroup,
+                request.path("ResultConfiguration").path("OutputLocation").asText("s3://athena-stand-in-results/"));
+        if (request.has("ExecutionParameters")) {
+            List<String> parameters = new ArrayList<>();
+            request.get("ExecutionParameters").forEach(v -> parameters.add(v.asText()));
+            query = bindExecutionParameters(query, parameters);
+        }
         Execution e = new Execution(query, database, workgroup, output);
         executions.put(e.id, e);
         if (token != null) {
@@ -372,12 +398,97 @@ public final class AthenaStandIn implements AutoCloseable {
                     read(e, r);
                 }
             }
+            writeResultFiles(e);
             finish(e, State.SUCCEEDED, null, start);
         } catch (AthenaTranslator.Refusal refusal) {
             finish(e, State.FAILED, refusal.getMessage(), start);
         } catch (SQLException | RuntimeException ex) {
             finish(e, State.FAILED, AthenaDialect.athenaError(ex.getMessage()), start);
+        } catch (IOException ex) {
+            finish(e, State.FAILED, "Error writing the query result to " + e.outputLocation + ": " + ex.getMessage(), start);
         }
+    }
+
+    /**
+     * Athena's execution parameters: each {@code ?} of the query (outside string literals, quoted identifiers and comments)
+     * is replaced, in order, by the next value as written (a varchar is passed quoted, e.g. {@code '2024-01-15-10'}).
+     * "The values are applied sequentially to the parameters in the query in the order in which the parameters occur"
+     * (StartQueryExecution, ExecutionParameters: https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html);
+     * a count that does not match is refused, as Athena refuses it.
+     */
+    static String bindExecutionParameters(String query, List<String> parameters) {
+        StringBuilder out = new StringBuilder();
+        int next = 0;
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = i + 1;
+                while (end < query.length()) {
+                    if (query.charAt(end) == c) {
+                        if (end + 1 < query.length() && query.charAt(end + 1) == c) {
+                            end += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    end++;
+                }
+                out.append(query, i, Math.min(query.length(), end + 1));
+                i = end;
+            } else if (c == '-' && i + 1 < query.length() && query.charAt(i + 1) == '-') {
+                int end = query.indexOf('\n', i);
+                end = end < 0 ? query.length() : end;
+                out.append(query, i, end);
+                i = end - 1;
+            } else if (c == '?') {
+                if (next >= parameters.size()) {
+                    throw invalid("Query has more parameters (?) than the " + parameters.size() + " execution parameters given");
+                }
+                out.append(parameters.get(next++));
+            } else {
+                out.append(c);
+            }
+        }
+        if (next != parameters.size()) {
+            throw invalid(parameters.size() + " execution parameters given for a query with " + next + " parameters (?)");
+        }
+        return out.toString();
+    }
+
+    /** The result CSV as Athena writes it: a header, every value in double quotes ("" inside), NULL as an empty field. */
+    static String resultCsv(List<String[]> rows) {
+        StringBuilder csv = new StringBuilder();
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                if (i > 0) {
+                    csv.append(',');
+                }
+                if (row[i] != null) {
+                    csv.append('"').append(row[i].replace("\"", "\"\"")).append('"');
+                }
+            }
+            csv.append('\n');
+        }
+        return csv.toString();
+    }
+
+    private void writeResultFiles(Execution e) throws IOException {
+        Path basedir = resultsBasedir;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("s3://([^/]+)/?(.*)").matcher(e.outputLocation);
+        if (basedir == null || !m.matches() || !Files.isDirectory(basedir.resolve(m.group(1)))) {
+            return;
+        }
+        String prefix = m.group(2).isEmpty() || m.group(2).endsWith("/") ? m.group(2) : m.group(2) + "/";
+        Path csv = basedir.resolve(m.group(1)).resolve(prefix + e.id + ".csv");
+        Files.createDirectories(csv.getParent());
+        Files.writeString(csv, resultCsv(e.rows), StandardCharsets.UTF_8);
+        // Athena's metadata file is protobuf (the result's column names and types, for GetQueryResults): one
+        // length-delimited entry per column, each starting with the tag byte 0x0A, a newline to a CSV reader. This one is
+        // shaped the same way, so a reader that loads the whole prefix meets what it would meet on AWS
+        StringBuilder meta = new StringBuilder("\u0008\u0001");
+        e.columns.forEach(col -> meta.append('\n').append((char) Math.min(127, col[0].length() + col[1].length() + 4))
+                .append('\n').append((char) col[0].length()).append(col[0]).append('\u0012').append((char) col[1].length()).append(col[1]));
+        Files.write(basedir.resolve(m.group(1)).resolve(prefix + e.id + ".csv.metadata"), meta.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void read(Execution e, ResultSet r) throws SQLException {
@@ -451,7 +562,7 @@ public final class AthenaStandIn implements AutoCloseable {
         ObjectNode qe = JSON.createObjectNode();
         qe.put("QueryExecutionId", e.id).put("Query", e.query).put("StatementType", statementType(e.query))
                 .put("WorkGroup", e.workgroup);
-        qe.putObject("ResultConfiguration").put("OutputLocation", e.outputLocation.replaceAll("/?$", "/") + e.id + ".csv");
+        qe.putObject("ResultConfiguration").put("OutputLocation", (e.outputLocation.endsWith("/") ? e.outputLocation : e.outputLocation + "/") + e.id + ".csv");
         qe.putObject("QueryExecutionContext").put("Database", e.database).put("Catalog", "AwsDataCatalog");
         ObjectNode status = qe.putObject("Status");
         State state = e.state;

@@ -114,6 +114,8 @@ public final class GlueStandIn implements AutoCloseable {
     });
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold = new CountDownLatch(0);
+    private volatile String failure;
+    private volatile String s3Via;
 
     private GlueStandIn(HttpServer http, String jobName, String s3Endpoint, JobArtifacts artifacts, Path logDir, String heap) {
         this.http = http;
@@ -194,6 +196,23 @@ public final class GlueStandIn implements AutoCloseable {
         hold.countDown();
     }
 
+    /**
+     * New runs end FAILED with this error message, without starting the job (as a job that fails at once does), until
+     * {@link #stopFailingRuns}. For the failure paths of orchestration tests.
+     */
+    public void failNewRuns(String errorMessage) {
+        failure = errorMessage;
+    }
+
+    public void stopFailingRuns() {
+        failure = null;
+    }
+
+    /** New runs reach S3 through this endpoint (an {@link S3RequestTap} in front of the S3 stand-in); null: directly. */
+    public void routeS3Through(String endpoint) {
+        s3Via = endpoint;
+    }
+
     /** Every run so far, oldest first. */
     public List<Run> runs() {
         List<Run> all = new ArrayList<>(runs.values());
@@ -223,6 +242,12 @@ public final class GlueStandIn implements AutoCloseable {
     private void execute(Run run) {
         try {
             run.set("RUNNING");
+            String fail = failure;
+            if (fail != null) {
+                run.errorMessage = fail;
+                finish(run, "FAILED");
+                return;
+            }
             if (!hold.await(30, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("held for 30 minutes");
             }
@@ -244,8 +269,9 @@ public final class GlueStandIn implements AutoCloseable {
                 cmd.add(v);
             });
             if (!run.arguments.containsKey("--s3_endpoint")) {
+                String via = s3Via;
                 cmd.add("--s3_endpoint");
-                cmd.add(s3Endpoint);
+                cmd.add(via != null ? via : s3Endpoint);
             }
             Path log = logDir.resolve("glue-" + run.id.substring(0, 12) + ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -193,6 +193,14 @@ public final class RedshiftStandIn {
         return connect(database, new Properties());
     }
 
+    /** A connection with the Redshift driver as a named user of the cluster ({@link #USER} or {@link #ADMIN_USER}). */
+    public Connection connectAs(String database, String user) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", PASSWORD);
+        return new com.amazon.redshift.jdbc42.Driver().connect(jdbcUrl(database), p);
+    }
+
     /** A connection with the Redshift driver as the admin user (bootstrap, inspection). */
     public Connection connectAsAdmin(String database) throws SQLException {
         Properties p = new Properties();

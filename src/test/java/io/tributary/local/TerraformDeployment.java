@@ -87,6 +87,11 @@ public final class TerraformDeployment {
         return map(json.path("lambda").path("environment"));
     }
 
+    /** The lake-ops function's environment (modules/lambda_consumer, aws_lambda_function.lake_ops). */
+    public Map<String, String> lakeOpsEnvironment() {
+        return map(json.path("lakeOps").path("environment"));
+    }
+
     private static Map<String, String> map(JsonNode node) {
         if (!node.isObject() || node.isEmpty()) {
             throw new IllegalStateException("export-deployment.mjs rendered no entries where a map was expected: " + node);

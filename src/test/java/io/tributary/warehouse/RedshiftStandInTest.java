@@ -106,7 +106,7 @@ class RedshiftStandInTest {
         String db = standIn.createDatabase("rs_migrate");
         try {
             DataSource ds = standIn.dataSource(db);
-            assertEquals(List.of(1), new SchemaMigrator(ds, SqlDialect.POSTGRESQL).migrate());
+            assertEquals(List.of(1, 2), new SchemaMigrator(ds, SqlDialect.POSTGRESQL).migrate());
             List<List<Object>> versions = rows(ds, "SELECT version, description, checksum, applied_at FROM analytics.schema_version");
             assertEquals(List.of(), new SchemaMigrator(ds, SqlDialect.POSTGRESQL).migrate());
             assertEquals(versions, rows(ds, "SELECT version, description, checksum, applied_at FROM analytics.schema_version"));
@@ -180,8 +180,8 @@ class RedshiftStandInTest {
     void valuesWithQuotesAreBoundNotInterpolated() throws SQLException {
         Instant minute = Instant.parse("2024-01-15T11:07:00Z");
         String nasty = "O'Brien'); DROP TABLE analytics.minute_counts; --";
-        loader().mergeMinutes(List.of(new MinuteCount(minute, nasty, "C'I", "desk\"top", 3),
-                new MinuteCount(minute, "it's", "US", "mobile", 4)));
+        loader().mergeMinutes(List.of(new MinuteCount(minute, nasty, "C'I", "desk\"top", 3, "raw/it's'); --.json.gz"),
+                new MinuteCount(minute, "it's", "US", "mobile", 4, "raw/b.json.gz")));
         List<List<Object>> got = rows(dataSource, "SELECT event_type, country, device_type, events, provisional FROM analytics.minute_counts "
                 + "WHERE minute_start = TIMESTAMP '2024-01-15 11:07:00' ORDER BY events");
         assertEquals(List.of(List.of(nasty, "C'I", "desk\"top", 3L, true), List.of("it's", "US", "mobile", 4L, true)), got);
@@ -191,8 +191,10 @@ class RedshiftStandInTest {
     @Test
     void aMinuteWindowMergedAgainKeepsItsLatestCount() throws SQLException {
         Instant minute = Instant.parse("2024-01-15T11:08:00Z");
-        loader().mergeMinutes(List.of(new MinuteCount(minute, "click", "US", "mobile", 3)));
-        loader().mergeMinutes(List.of(new MinuteCount(minute, "click", "US", "mobile", 5), new MinuteCount(minute, "click", "US", "mobile", 7)));
+        // one raw batch's share of the window (its part), merged again: the latest count of that part stands
+        String part = "raw/events/dt=2024-01-15/hour=11/shardId-000000000000-1-2.json.gz";
+        loader().mergeMinutes(List.of(new MinuteCount(minute, "click", "US", "mobile", 3, part)));
+        loader().mergeMinutes(List.of(new MinuteCount(minute, "click", "US", "mobile", 5, part), new MinuteCount(minute, "click", "US", "mobile", 7, part)));
         assertEquals(List.of(List.of(7L)), rows(dataSource,
                 "SELECT events FROM analytics.minute_counts WHERE minute_start = TIMESTAMP '2024-01-15 11:08:00'"));
     }
