@@ -184,8 +184,8 @@ data "aws_iam_policy_document" "glue" {
 
   statement {
     sid       = "ReadCatalog"
-    actions   = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables"]
-    resources = var.catalog_arns
+    actions   = ["glue:GetDatabase", "glue:GetTable"]
+    resources = [local.catalog_arn, var.curated_database_arn, var.curated_table_arn]
   }
 
   # The Iceberg catalog: the job creates the curated table on its first run, and every commit (and schema evolution)
