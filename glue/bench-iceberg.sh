@@ -10,6 +10,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 events="${EVENTS:-1000000}"
 heap="${HEAP:-2g}"
+# extra JVM options for every job run alike, e.g. JOB_JVM_OPTS=-XX:-TieredCompilation (see docs/iceberg.md: C1 crashes)
+jvm_opts="${JOB_JVM_OPTS:-}"
 hour=2024-01-15-10
 
 "$root/mvnw" -B -q -o -f "$here/pom.xml" package -DskipTests >&2
@@ -26,7 +28,7 @@ export SPARK_LOCAL_IP=127.0.0.1
 # run NAME CURATED_DIR extra job arguments...
 run() {
   local name="$1" curated="$2"; shift 2
-  /usr/bin/time -v -o "$work/$name.time" java "-Xmx$heap" $(cat "$here/target/spark-jvm-options.txt") -cp "$cp" \
+  /usr/bin/time -v -o "$work/$name.time" java "-Xmx$heap" $jvm_opts $(cat "$here/target/spark-jvm-options.txt") -cp "$cp" \
     io.tributary.glue.CuratedJob --raw_path "$work/raw" --arrival_hour "$hour" --curated_path "$curated" \
     --errors_path "$work/errors-$name" --summary_path "$work/$name.json" --spark_master 'local[2]' "$@" > "$work/$name.out"
   local job_ms write_ms peak_kb cpu_s
@@ -47,7 +49,7 @@ layout() {
     awk '{n[$1]++; b[$1]+=$2; t+=$2; f++} END {for (k in n) printf "  %-60s %3d files %12d bytes\n", k, n[k], b[k]; printf "  total %d files, %d bytes\n", f, t}' | sort
 }
 
-echo "--- bench: $events raw lines ($raw_bytes bytes gzip), local[2], -Xmx$heap ---"
+echo "--- bench: $events raw lines ($raw_bytes bytes gzip), local[2], -Xmx$heap $jvm_opts ---"
 run hive                    "$work/hive/curated/events" --curated_format hive
 run iceberg-merge-first     "$work/merge/curated/events"
 run iceberg-merge-rerun     "$work/merge/curated/events"
