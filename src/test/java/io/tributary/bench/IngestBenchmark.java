@@ -37,9 +37,10 @@ import io.tributary.ingest.StreamIngest;
 import io.tributary.local.EventGenerator;
 
 /**
- * bench/ingest: N seed-shaped events through the real ingest route (routes/ingest.camel.yaml, direct:ingest-batch: one
- * exchange per GetRecords batch of 1,000 records, as the KCL consumer hands them over; parse → validate → enrich →
- * batch → gzip, commit and checkpoint tracking) with the S3 put replaced by a counting sink, against a baseline of plain
+ * bench/ingest: N seed-shaped events through the real routes of the KCL consumer (routes/kinesis-to-raw/kcl.yaml, its
+ * {@code kcl:} endpoint replaced by a direct one: one exchange per GetRecords batch of 1,000 records of one shard, as the
+ * KCL hands them over) and of the writes (routes/ingest.camel.yaml: parse → validate → enrich → batch → gzip, commit and
+ * checkpoint tracking) with the S3 put replaced by a counting sink, against a baseline of plain
  * Jackson parse + serialise + gzip of the same records without Camel. Both run in this JVM, pinned to one core by the script.
  * Last line: {@code BENCH records_per_s=<n> baseline_records_per_s=<n> ratio=<r> peak_heap_mb=<m>}.
  */
@@ -48,6 +49,8 @@ public final class IngestBenchmark {
     static final int SHARDS = 4;
     /** Records per GetRecords call in the benchmark (Kinesis returns up to 10,000; the KCL's default maximum). */
     static final int RECORDS_PER_GET = 1_000;
+    /** Where the benchmark hands its GetRecords batches to the KCL consumer's route. */
+    static final String BATCHES = "direct:bench-getrecords-batches";
 
     public static void main(String[] args) throws Exception {
         // outside Quarkus nothing configures JBoss LogManager, whose root level then lets every trace call format its message
@@ -182,7 +185,12 @@ public final class IngestBenchmark {
             p.setProperty("tributary.write.redelivery-delay-ms", "1");
             p.setProperty("tributary.write.max-redelivery-delay-ms", "1");
             camel.getPropertiesComponent().setInitialProperties(p);
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveMandatoryResource(camel, "classpath:routes/ingest.camel.yaml"));
+            p.setProperty("tributary.kinesis.stream", "bench");
+            p.setProperty("tributary.kinesis.consumer-enabled", "true");
+            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveMandatoryResource(camel, "classpath:routes/ingest.camel.yaml"),
+                    ResourceHelper.resolveMandatoryResource(camel, "classpath:routes/kinesis-to-raw/kcl.yaml"));
+            // the consumer's own route, fed here instead of by a KCL scheduler
+            AdviceWith.adviceWith(camel, "kinesis-consumer", r -> r.replaceFromWith(BATCHES));
             AdviceWith.adviceWith(camel, "write-batch", r -> r.weaveById("put-object").replace().process(e -> {
                 objects.incrementAndGet();
                 bytes.addAndGet(e.getMessage().getBody(byte[].class).length);
@@ -194,11 +202,11 @@ public final class IngestBenchmark {
             camel.start();
         }
 
-        /** Per shard, GetRecords batches of {@link #RECORDS_PER_GET} records, one exchange each on direct:ingest-batch, as
+        /** Per shard, GetRecords batches of {@link #RECORDS_PER_GET} records, one exchange each into the consumer's route, as
          *  the KCL consumer sends them. */
         Result run(List<byte[]> events, Instant base) {
             ProducerTemplate template = camel.createProducerTemplate();
-            var ingestEndpoint = camel.getEndpoint("direct:ingest-batch");
+            var ingestEndpoint = camel.getEndpoint(BATCHES);
             long start = System.nanoTime();
             long seq = 49_590_338_271_490_256L;
             List<List<KinesisBatch.Record>> open = new ArrayList<>();
