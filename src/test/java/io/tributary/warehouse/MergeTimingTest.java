@@ -121,7 +121,8 @@ class MergeTimingTest {
             for (String type : TYPES) {
                 for (int c = 0; c < 7; c++) {
                     for (int d = 0; d < 3 && rows.size() < 10_000; d++) {
-                        rows.add(new MinuteCount(hour.plusSeconds(60L * m), type, "C" + c, DEVICES.get(d), 1 + rows.size() % 50 + salt));
+                        rows.add(new MinuteCount(hour.plusSeconds(60L * m), type, "C" + c, DEVICES.get(d), 1 + rows.size() % 50 + salt,
+                                "shardId-000000000000-1-100.json.gz"));
                     }
                 }
             }
