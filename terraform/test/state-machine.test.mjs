@@ -15,6 +15,7 @@ import { blocksOf, exprOf, first, loadTree, moduleCallsOf } from './lib/hcl.mjs'
 import { TERRAFORM_DIR } from './lib/context.mjs';
 import { ecsContainer } from './lib/deployment.mjs';
 import { renderDefinition } from './lib/state-machine.mjs';
+import { splitTopLevel } from './lib/render.mjs';
 
 // aws-local-stepfunctions 3.0.0 (the only release served) declares node >= 22 for Promise.withResolvers alone; the
 // policy tests run on node >= 20, so supply it (the ES2024 definition) when missing.
@@ -51,25 +52,7 @@ before(async () => {
 
 /** Splits an intrinsic function's argument list at top-level commas ('...' literals with \-escapes, nested calls). */
 function intrinsicArgs(text) {
-  const out = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '\\') i++;
-      else if (ch === "'") quoted = false;
-    } else if (ch === "'") quoted = true;
-    else if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === ',' && depth === 0) {
-      out.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(text.slice(start).trim());
-  return out;
+  return splitTopLevel(text, ',', "'");
 }
 
 /** Evaluates the intrinsic functions the definition uses (States.Array, States.Format, literals, $.paths) on input. */

@@ -16,8 +16,8 @@ export function placeholder(ref) {
   return ref.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
-/** Splits "a, f(b, c), { d = e }" at top-level commas (outside brackets and strings). */
-export function splitTopLevel(text, sep = ',') {
+/** Splits "a, f(b, c), { d = e }" at top-level commas (outside brackets and strings quoted with `quote`, \-escapes). */
+export function splitTopLevel(text, sep = ',', quote = '"') {
   const out = [];
   let depth = 0;
   let quoted = false;
@@ -26,8 +26,8 @@ export function splitTopLevel(text, sep = ',') {
     const ch = text[i];
     if (quoted) {
       if (ch === '\\') i++;
-      else if (ch === '"') quoted = false;
-    } else if (ch === '"') quoted = true;
+      else if (ch === quote) quoted = false;
+    } else if (ch === quote) quoted = true;
     else if ('([{'.includes(ch)) depth++;
     else if (')]}'.includes(ch)) depth--;
     else if (ch === sep && depth === 0) {

@@ -10,11 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.tributary.aws.ConditionalPut;
 import io.tributary.batch.ShardPosition;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Durable per-shard checkpoints: one small S3 object per shard, {@code <prefix>/<stream>/<shardId>}, holding the last
  *  sequence number that is durable in the lake together with everything before it, and the Kinesis arrival time of that
@@ -101,22 +101,11 @@ public final class CheckpointStore {
             } catch (NoSuchKeyException e) {
                 etag = null;
             }
-            String expected = etag;
-            try {
-                s3.putObject(b -> {
-                    b.bucket(bucket).key(prefix + shardId).contentType("application/json");
-                    if (expected == null) {
-                        b.ifNoneMatch("*");
-                    } else {
-                        b.ifMatch(expected);
-                    }
-                }, RequestBody.fromString(format(position), StandardCharsets.UTF_8));
+            if (ConditionalPut.json(s3, bucket, prefix + shardId, format(position), etag).isPresent()) {
                 return true;
-            } catch (S3Exception e) {
-                boolean raced = e.statusCode() == 412 || e.statusCode() == 409;
-                if (!raced || attempt >= 5) {
-                    throw e;
-                }
+            }
+            if (attempt >= 5) {
+                throw new IllegalStateException("watermark of shard " + shardId + " kept changing under 5 conditional writes");
             }
         }
     }

@@ -167,15 +167,14 @@ public final class HourSealer {
      * still fresh; and while it is recent, curates it again when a raw object was written after its run started.
      */
     private void succeeded(HourState s, Instant now, List<CuratedHour> curated) {
-        if (s.rawAtStart() != null && !RawHours.end(s.hour()).plus(settings.lateObjectWindow()).isBefore(now)) {
-            RawListing raw = store.rawListing(s.hour());
-            if (raw.grewSince(s.rawAtStart())) {
-                save(s.recurate(now, "raw object " + raw.newestKey() + " written after the run started: curated again"));
-                reopened.increment();
-                LOG.warnf("raw hour %s: %d raw objects, newest %s at %s, since its Glue run started with %d: the hour is curated and "
-                        + "rolled up again", s.hour(), raw.objects(), raw.newestKey(), raw.lastModified(), s.rawAtStart().objects());
-                return;
-            }
+        Optional<RawListing> late = grownSinceRun(store, s, settings.lateObjectWindow(), now);
+        if (late.isPresent()) {
+            RawListing raw = late.get();
+            save(s.recurate(now, lateReason(raw)));
+            reopened.increment();
+            LOG.warnf("raw hour %s: %d raw objects, newest %s at %s, since its Glue run started with %d: the hour is curated and "
+                    + "rolled up again", s.hour(), raw.objects(), raw.newestKey(), raw.lastModified(), s.rawAtStart().objects());
+            return;
         }
         if (!s.handedOff() && (s.claimedAt() == null || !s.claimedAt().plus(HAND_OFF_LEASE).isAfter(now))) {
             HourState claimed = s.claimed(now);
@@ -457,7 +456,22 @@ public final class HourSealer {
         return new CuratedHour(s.hour(), s.runId(), s.attempts(), paths.curatedPath(), paths.summaryPath(s.hour()));
     }
 
-    private static String newToken(String hour, int attempt) {
+    /** The hour's raw listing when it grew since the current run started, within {@code window} after the hour's end (late
+     *  data: the hour is curated again). Shared with Lambda mode's {@link OrchestratedHours}. */
+    static Optional<RawListing> grownSinceRun(HourStore store, HourState s, Duration window, Instant now) {
+        if (s.rawAtStart() == null || RawHours.end(s.hour()).plus(window).isBefore(now)) {
+            return Optional.empty();
+        }
+        RawListing raw = store.rawListing(s.hour());
+        return raw.grewSince(s.rawAtStart()) ? Optional.of(raw) : Optional.empty();
+    }
+
+    static String lateReason(RawListing raw) {
+        return "raw object " + raw.newestKey() + " written after the run started: curated again";
+    }
+
+    /** A fresh run token of an hour's attempt (the job ignores it; a restart finds the run by it). */
+    static String newToken(String hour, int attempt) {
         return hour + "-a" + attempt + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 

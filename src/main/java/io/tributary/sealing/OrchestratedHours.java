@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -104,7 +103,7 @@ public class OrchestratedHours {
                 case PENDING -> s.sealedAt() != null ? "waiting for a run" : null;
                 case STARTING, RUNNING -> s.updatedAt() != null && !s.updatedAt().plus(claimTimeout).isAfter(now)
                         ? "claim " + s.runToken() + " timed out" : null;
-                case SUCCEEDED -> late(s, now);
+                case SUCCEEDED -> HourSealer.grownSinceRun(store, s, lateObjectWindow, now).map(HourSealer::lateReason).orElse(null);
                 case FAILED -> null;
             };
             if (why == null && s.status() == HourState.Status.PENDING && policy.due(hour, now)) {
@@ -117,7 +116,7 @@ public class OrchestratedHours {
                 continue;
             }
             HourState base = s.status() == HourState.Status.SUCCEEDED ? s.recurate(now, why) : s;
-            String token = hour + "-a" + (base.attempts() + 1) + "-" + UUID.randomUUID().toString().substring(0, 8);
+            String token = HourSealer.newToken(hour, base.attempts() + 1);
             try {
                 store.save(base.starting(token, now, now, store.rawListing(hour)));
                 LOG.infof("raw hour %s claimed for a run (%s), token %s", hour, why, token);
@@ -130,14 +129,6 @@ public class OrchestratedHours {
             }
         }
         return claimed;
-    }
-
-    private String late(HourState s, Instant now) {
-        if (s.rawAtStart() == null || RawHours.end(s.hour()).plus(lateObjectWindow).isBefore(now)) {
-            return null;
-        }
-        RawListing raw = store.rawListing(s.hour());
-        return raw.grewSince(s.rawAtStart()) ? "raw object " + raw.newestKey() + " written after the run started: curated again" : null;
     }
 
     private HourState failed(HourState s, String why, Instant now) {

@@ -19,11 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import software.amazon.awssdk.core.sync.RequestBody;
+import io.tributary.aws.ConditionalPut;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -87,24 +86,12 @@ public final class S3HourStore implements HourStore {
     @Override
     public void save(HourState state) {
         String hour = state.hour();
-        String expected = versions.get(hour);
-        try {
-            var put = s3.putObject(b -> {
-                b.bucket(bucket).key(key(hour)).contentType("application/json");
-                if (expected == null) {
-                    b.ifNoneMatch("*");
-                } else {
-                    b.ifMatch(expected);
-                }
-            }, RequestBody.fromString(format(state), StandardCharsets.UTF_8));
-            versions.put(hour, put.eTag());
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409) { // 409: a concurrent conditional write to the same key
-                versions.remove(hour);
-                throw new Conflict(hour);
-            }
-            throw e;
+        Optional<String> etag = ConditionalPut.json(s3, bucket, key(hour), format(state), versions.get(hour));
+        if (etag.isEmpty()) {
+            versions.remove(hour);
+            throw new Conflict(hour);
         }
+        versions.put(hour, etag.get());
     }
 
     @Override

@@ -53,8 +53,4 @@ public final class SealPolicy {
         boolean anyDataOfTheHour = shards.stream().anyMatch(s -> s.durableArrival() != null && !s.durableArrival().isBefore(start));
         return anyDataOfTheHour && shards.stream().allMatch(ShardWatermark::caughtUp);
     }
-
-    public Duration grace() {
-        return grace;
-    }
 }
