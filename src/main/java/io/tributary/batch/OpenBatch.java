@@ -1,5 +1,6 @@
 package io.tributary.batch;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,8 @@ final class OpenBatch {
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
     private final GZIPOutputStream gzip;
+    /** Lines reach the deflater 64 KiB at a time: one deflate call per line would cost a native call and its set-up each. */
+    private final BufferedOutputStream lines;
 
     void tally(Object key) {
         if (tallies == null) {
@@ -53,12 +56,13 @@ final class OpenBatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.lines = new BufferedOutputStream(gzip, 64 * 1024);
     }
 
     void append(byte[] line, String seq) {
         try {
-            gzip.write(line);
-            gzip.write('\n');
+            lines.write(line);
+            lines.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,6 +76,7 @@ final class OpenBatch {
 
     byte[] finish() {
         try {
+            lines.flush();
             gzip.finish();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -203,8 +203,8 @@ public final class EventProcessor {
                 if (kind != JsonToken.VALUE_STRING) {
                     throw new RejectedRecord(ReasonCode.WRONG_TYPE, "field '" + f.path() + "' must be a string, got " + typeName(kind));
                 }
-                checkString("field '" + f.path() + "'", text, f.maxBytes());
-                if (f.required() && text.isBlank()) {
+                boolean blank = checkString("field '" + f.path() + "'", text, f.maxBytes());
+                if (f.required() && blank) {
                     throw new RejectedRecord(ReasonCode.MISSING_FIELD, "required field '" + f.path() + "' is empty");
                 }
                 if (f.type().equals("timestamp")) {
@@ -229,11 +229,16 @@ public final class EventProcessor {
 
     /** A string every sink stores as sent: at most {@code maxBytes} of UTF-8 (Redshift's VARCHAR(n) counts bytes), no
      *  control characters (Spark trims only spaces, Java all of U+0000-U+0020, so they would be judged differently),
-     *  no unpaired surrogates (they have no UTF-8 form). */
-    static void checkString(String label, String text, int maxBytes) throws RejectedRecord {
+     *  no unpaired surrogates (they have no UTF-8 form). Returns {@link String#isBlank()} of the text, found in the same
+     *  pass. */
+    static boolean checkString(String label, String text, int maxBytes) throws RejectedRecord {
         int bytes = 0;
+        boolean blank = true;
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
+            if (blank && c != ' ' && !Character.isWhitespace(c)) {
+                blank = false;
+            }
             if (c < 0x80) {
                 if (c < 0x20 || c == 0x7f) {
                     throw badCharacter(label, c, i);
@@ -258,6 +263,7 @@ public final class EventProcessor {
             throw new RejectedRecord(ReasonCode.TOO_LONG, label + " is " + bytes
                     + " bytes of UTF-8, over the limit of " + maxBytes);
         }
+        return blank;
     }
 
     private static RejectedRecord badCharacter(String label, char c, int at) {
@@ -346,9 +352,13 @@ public final class EventProcessor {
 
     /** Raw-zone partition path for an arrival time: {@code dt=YYYY-MM-DD/hour=HH}. */
     public static String rawPartition(Instant arrival) {
-        int h = Timestamps.hour(arrival);
-        return "dt=" + Timestamps.date(arrival) + "/hour=" + (h < 10 ? "0" : "") + h;
+        return Timestamps.hourPartition(arrival);
     }
+
+    /** The fields of a raw-zone line, in the order {@link #enrich} writes them. */
+    private static final JsonLine.Fields RAW_LINE = new JsonLine.Fields("event_id", "event_type", "user_id", "timestamp",
+            "event_time", "ingest_time", "event_date", "event_hour", "time_flag", "page_url", "page_host", "page_path",
+            "product_id", "category", "session_id", "device_type", "country", "city", "shard_id", "sequence_number");
 
     private RoutedRecord enrich(ParsedEvent e, RecordMeta meta) throws RejectedRecord {
         // lower-casing can lengthen a string (U+0130 becomes two characters): check the value that is written
@@ -372,38 +382,32 @@ public final class EventProcessor {
             eventId = derivedEventId(meta);
         }
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        EventFacts facts;
-        try (JsonGenerator g = factory.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("event_id", eventId);
-            g.writeStringField("event_type", eventType);
-            g.writeStringField("user_id", e.text(userIdField));
-            g.writeStringField("timestamp", timestamp);
-            g.writeStringField("event_time", Timestamps.iso(eventTime));
-            g.writeStringField("ingest_time", Timestamps.iso(arrival));
-            g.writeStringField("event_date", Timestamps.date(partitionTime));
-            g.writeNumberField("event_hour", Timestamps.hour(partitionTime));
-            g.writeStringField("time_flag", flag);
-            g.writeStringField("page_url", pageUrl);
-            g.writeStringField("page_host", pageUrl == null ? null : Normalizer.urlHost(pageUrl));
-            g.writeStringField("page_path", pageUrl == null ? null : Normalizer.urlPath(pageUrl));
-            g.writeStringField("product_id", e.text(productIdField));
-            g.writeStringField("category", e.text(categoryField));
-            g.writeStringField("session_id", e.text(sessionIdField));
-            String deviceType = normalizer.deviceType(e.text(deviceTypeField));
-            String country = normalizer.country(e.text(countryField));
-            g.writeStringField("device_type", deviceType);
-            g.writeStringField("country", country);
-            facts = new EventFacts(eventTime.toEpochMilli(), eventType, country, deviceType);
-            g.writeStringField("city", e.text(cityField));
-            g.writeStringField("shard_id", meta.shardId());
-            g.writeStringField("sequence_number", meta.sequenceNumber());
-            g.writeEndObject();
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-        return new RoutedRecord(Zone.RAW, rawPartition(arrival), out.toByteArray(), null, facts);
+        String deviceType = normalizer.deviceType(e.text(deviceTypeField));
+        String country = normalizer.country(e.text(countryField));
+        byte[] line = new JsonLine(RAW_LINE, 768)
+                .field("event_id", eventId)
+                .field("event_type", eventType)
+                .field("user_id", e.text(userIdField))
+                .field("timestamp", timestamp)
+                .isoField("event_time", eventTime)
+                .isoField("ingest_time", arrival)
+                .field("event_date", Timestamps.date(partitionTime))
+                .field("event_hour", Timestamps.hour(partitionTime))
+                .field("time_flag", flag)
+                .field("page_url", pageUrl)
+                .field("page_host", pageUrl == null ? null : Normalizer.urlHost(pageUrl))
+                .field("page_path", pageUrl == null ? null : Normalizer.urlPath(pageUrl))
+                .field("product_id", e.text(productIdField))
+                .field("category", e.text(categoryField))
+                .field("session_id", e.text(sessionIdField))
+                .field("device_type", deviceType)
+                .field("country", country)
+                .field("city", e.text(cityField))
+                .field("shard_id", meta.shardId())
+                .field("sequence_number", meta.sequenceNumber())
+                .end();
+        EventFacts facts = new EventFacts(eventTime.toEpochMilli(), eventType, country, deviceType);
+        return new RoutedRecord(Zone.RAW, rawPartition(arrival), line, null, facts);
     }
 
     /** MessageDigest.getInstance looks up the provider on every call: keep one per thread. */

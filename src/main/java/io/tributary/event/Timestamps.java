@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.nio.charset.StandardCharsets;
 
 /** ISO-8601 parsing and UTC formatting on the hot path: a hand-written fast path for the common shapes,
  *  java.time for everything else. */
@@ -79,35 +80,72 @@ public final class Timestamps {
 
     /** {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in UTC. */
     public static String iso(Instant t) {
-        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
-        char[] c = new char[24];
-        put(c, 0, d.getYear(), 4);
-        c[4] = '-';
-        put(c, 5, d.getMonthValue(), 2);
-        c[7] = '-';
-        put(c, 8, d.getDayOfMonth(), 2);
-        c[10] = 'T';
-        put(c, 11, d.getHour(), 2);
-        c[13] = ':';
-        put(c, 14, d.getMinute(), 2);
-        c[16] = ':';
-        put(c, 17, d.getSecond(), 2);
-        c[19] = '.';
-        put(c, 20, d.getNano() / 1_000_000, 3);
-        c[23] = 'Z';
-        return new String(c);
+        byte[] b = new byte[24];
+        writeIso(t, b, 0);
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
+    /** Writes {@link #iso} of {@code t} into {@code b} at {@code at}; returns the index after it (24 bytes on). */
+    static int writeIso(Instant t, byte[] b, int at) {
+        long seconds = t.getEpochSecond();
+        Day day = day(Math.floorDiv(seconds, 86_400L));
+        System.arraycopy(day.ascii, 0, b, at, 10);
+        int s = (int) Math.floorMod(seconds, 86_400L);
+        b[at + 10] = 'T';
+        put(b, at + 11, s / 3_600, 2);
+        b[at + 13] = ':';
+        put(b, at + 14, s / 60 % 60, 2);
+        b[at + 16] = ':';
+        put(b, at + 17, s % 60, 2);
+        b[at + 19] = '.';
+        put(b, at + 20, t.getNano() / 1_000_000, 3);
+        b[at + 23] = 'Z';
+        return at + 24;
     }
 
     /** {@code yyyy-MM-dd} in UTC. */
     public static String date(Instant t) {
-        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
-        char[] c = new char[10];
-        put(c, 0, d.getYear(), 4);
-        c[4] = '-';
-        put(c, 5, d.getMonthValue(), 2);
-        c[7] = '-';
-        put(c, 8, d.getDayOfMonth(), 2);
-        return new String(c);
+        return day(Math.floorDiv(t.getEpochSecond(), 86_400L)).text;
+    }
+
+    /** {@code dt=yyyy-MM-dd/hour=HH} in UTC: an hour's partition of the raw zone. */
+    public static String hourPartition(Instant t) {
+        long seconds = t.getEpochSecond();
+        Day day = day(Math.floorDiv(seconds, 86_400L));
+        int h = (int) Math.floorMod(seconds, 86_400L) / 3_600;
+        String p = day.partitions[h];
+        if (p == null) {
+            // racy like DAYS: a String is immutable, so a thread sees it whole or not at all
+            p = "dt=" + day.text + "/hour=" + (h < 10 ? "0" : "") + h;
+            day.partitions[h] = p;
+        }
+        return p;
+    }
+
+    /** One UTC day's {@code yyyy-MM-dd} (and its hours' partitions, made when first asked for), kept for the next
+     *  record: nearly every record falls on the day of the one before. */
+    private record Day(long epochDay, String text, byte[] ascii, String[] partitions) {
+    }
+
+    /** Two days, by the parity of the day: records around midnight (event time and arrival time on either side) keep both. */
+    private static final Day[] DAYS = new Day[2];
+
+    private static Day day(long epochDay) {
+        int slot = (int) (epochDay & 1);
+        // a benign race: a Day is immutable, so a thread sees either a whole Day or an older one, which it replaces
+        Day d = DAYS[slot];
+        if (d == null || d.epochDay != epochDay) {
+            java.time.LocalDate date = java.time.LocalDate.ofEpochDay(epochDay);
+            byte[] c = new byte[10];
+            put(c, 0, date.getYear(), 4);
+            c[4] = '-';
+            put(c, 5, date.getMonthValue(), 2);
+            c[7] = '-';
+            put(c, 8, date.getDayOfMonth(), 2);
+            d = new Day(epochDay, new String(c, StandardCharsets.US_ASCII), c, new String[24]);
+            DAYS[slot] = d;
+        }
+        return d;
     }
 
     /** Hour of day (0-23) in UTC. */
@@ -115,9 +153,9 @@ public final class Timestamps {
         return (int) Math.floorMod(t.getEpochSecond(), 86_400L) / 3_600;
     }
 
-    private static void put(char[] c, int at, int value, int width) {
+    private static void put(byte[] c, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
-            c[i] = (char) ('0' + value % 10);
+            c[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }

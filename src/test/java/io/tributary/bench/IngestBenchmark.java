@@ -74,13 +74,18 @@ public final class IngestBenchmark {
         }
         baseline(events.subList(0, warmup), settings);
 
+        long cpu0 = cpuNanos();
         long baselineNanos = baseline(events, settings);
+        long baselineCpu = cpuNanos() - cpu0;
         core(events.subList(0, warmup), settings, base);
         long coreNanos = core(events, settings, base);
         resetPeaks();
         Pipeline.Result r;
+        long pipelineCpu;
         try (Pipeline pipeline = new Pipeline(settings)) {
+            cpu0 = cpuNanos();
             r = pipeline.run(events, base);
+            pipelineCpu = cpuNanos() - cpu0;
         }
         long peakHeapMb = peakHeapBytes() / (1024 * 1024);
 
@@ -91,6 +96,10 @@ public final class IngestBenchmark {
         System.out.printf(Locale.ROOT, "baseline: %,d records in %.2f s%n", n, baselineNanos / 1e9);
         System.out.printf(Locale.ROOT, "core without Camel (process + batch + gzip): %,d records in %.2f s = %,d records/s%n",
                 n, coreNanos / 1e9, Math.round(n / (coreNanos / 1e9)));
+        // CPU time of this thread (the direct: routes run in it): on a busy machine wall time also counts the time the
+        // pinned core gave to other processes, CPU time does not
+        System.out.printf(Locale.ROOT, "cpu: pipeline %.2f s, baseline %.2f s, cpu_ratio=%.2f%n", pipelineCpu / 1e9,
+                baselineCpu / 1e9, (double) baselineCpu / pipelineCpu);
         if (r.records() != n) {
             throw new IllegalStateException("counting sink saw " + r.records() + " records, expected " + n);
         }
@@ -237,6 +246,10 @@ public final class IngestBenchmark {
         public void close() throws Exception {
             camel.close();
         }
+    }
+
+    static long cpuNanos() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     static void resetPeaks() {
