@@ -3,7 +3,6 @@ package io.tributary.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,14 +15,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +35,7 @@ import io.tributary.event.EventPolicy;
 import io.tributary.event.EventProcessor;
 import io.tributary.event.HostileInputs;
 import io.tributary.event.Zone;
+import io.tributary.local.CuratedZone;
 import io.tributary.local.GlueStandIn;
 import io.tributary.local.RedshiftStandIn;
 import io.tributary.local.StandInProcess;
@@ -48,12 +46,7 @@ import io.tributary.warehouse.MinuteCount;
 import io.tributary.warehouse.SchemaMigrator;
 import io.tributary.warehouse.SqlDialect;
 import io.tributary.warehouse.TopCategory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.glue.GlueClient;
-import software.amazon.awssdk.services.glue.model.JobRunState;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -71,11 +64,11 @@ class GeneratedInputDownstreamIT {
     static final String HOUR = "2025-12-01-00";
     static final String RAW = "raw-generated";
     static final String CURATED = "curated-generated";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     static Path basedir;
     static StandInProcess s3proxy;
     static GlueStandIn glue;
+    static CuratedZone zone;
 
     @BeforeAll
     static void standIns() throws Exception {
@@ -87,6 +80,7 @@ class GeneratedInputDownstreamIT {
             StandIns.createBucket(s3, CURATED);
         }
         glue = GlueStandIn.start(GlueStandIn.DEFAULT_JOB, s3proxy.endpoint(), work, "1g");
+        zone = new CuratedZone(glue, basedir, RAW, CURATED);
     }
 
     @AfterAll
@@ -123,47 +117,27 @@ class GeneratedInputDownstreamIT {
         assertEquals(rawLines - summary.path("duplicates").path("total").asInt(), summary.path("rows_written").asInt(),
                 summary.toString());
 
-        Path curated = basedir.resolve(CURATED).resolve("curated/events");
-        int loaded = loadIntoRedshift(curated);
+        int loaded = loadIntoRedshift(zone.relation());
         System.out.printf("FIGURE generated inputs downstream: %,d inputs (seed %d) → %,d raw lines → %,d curated rows, 0 rejected by Glue, %,d rows loaded into the Redshift stand-in, %.1f s%n",
                 INPUTS, SEED, rawLines, summary.path("rows_written").asInt(), loaded, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Runs the real job on the hour in the Glue stand-in and returns its run summary. */
-    static JsonNode curate() throws Exception {
-        try (GlueClient client = GlueClient.builder().endpointOverride(URI.create(glue.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
-            String runId = client.startJobRun(b -> b.jobName(glue.jobName()).arguments(Map.of(
-                    "--raw_path", "s3://" + RAW + "/raw/events",
-                    "--arrival_hour", HOUR,
-                    "--curated_path", "s3://" + CURATED + "/curated/events",
-                    "--errors_path", "s3://" + CURATED + "/errors/glue",
-                    "--summary_path", "s3://" + CURATED + "/glue/summaries/" + HOUR + ".json"))).jobRunId();
-            JobRunState state = JobRunState.RUNNING;
-            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-            while (!Set.of(JobRunState.SUCCEEDED, JobRunState.FAILED, JobRunState.ERROR).contains(state)) {
-                assertTrue(System.nanoTime() < deadline, "Glue run " + runId + " did not finish in 4 minutes");
-                Thread.sleep(500); // polling the stand-in like the sealer polls Glue
-                state = client.getJobRun(b -> b.jobName(glue.jobName()).runId(runId)).jobRun().jobRunState();
-            }
-            Path summary = basedir.resolve(CURATED).resolve("glue/summaries/" + HOUR + ".json");
-            assertTrue(Files.exists(summary), "run " + runId + " ended " + state + " without a summary");
-            return JSON.readTree(Files.readString(summary));
-        }
+    static JsonNode curate() {
+        return zone.curate(List.of(HOUR)).get(HOUR);
     }
 
     /**
      * Aggregates the curated rows as the rollup does (by minute and by event hour, per event type, country and device type;
      * top categories per hour and event type) and merges them with the application's loader. Returns the rows loaded.
      */
-    static int loadIntoRedshift(Path curated) throws Exception {
+    static int loadIntoRedshift(String from) throws Exception {
         List<MinuteCount> minutes = new ArrayList<>();
         Map<Instant, List<HourlyRollup>> rollup = new TreeMap<>();
         Map<Instant, List<TopCategory>> top = new TreeMap<>();
-        String from = "read_parquet('" + curated + "/**/*.parquet', hive_partitioning = true)";
         String hour = "(CAST(event_date AS TIMESTAMP) + to_hours(CAST(event_hour AS INTEGER)))";
         String dims = "event_type, coalesce(country, 'unknown') AS country, coalesce(device_type, 'unknown') AS device_type";
-        try (Connection c = duckdb(); Statement s = c.createStatement()) {
+        try (Connection c = CuratedZone.duckdb(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT date_trunc('minute', event_time) AS m, " + dims + ", count(*) FROM " + from + " GROUP BY ALL")) {
                 while (rs.next()) {
                     minutes.add(new MinuteCount(instant(rs, 1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), "downstream"));
@@ -208,13 +182,6 @@ class GeneratedInputDownstreamIT {
         } finally {
             standIn.dropDatabase(database);
         }
-    }
-
-    static Connection duckdb() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        return new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p);
     }
 
     static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -16,16 +16,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.tributary.local.AppProcess;
+import io.tributary.local.CuratedZone;
+import io.tributary.local.GlueStandIn;
 import io.tributary.local.LakeFiles;
 import io.tributary.local.LocalLake;
 import io.tributary.local.StandInProcess;
@@ -39,9 +44,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Several consumers, proven (issue 11): three application processes share one 4-shard stream through KCL leases in the
  * DynamoDB stand-in under a steady, bounded load; the one holding the most leases is killed with SIGKILL mid-stream. Its
- * leases move to the two survivors, and every event sent is in the raw zone. Prints the failover time (kill to the last of
- * its leases taken by a survivor) and the replayed records (raw lines beyond one per event: what the dead worker had made
- * durable but not yet checkpointed, written again by the new owner).
+ * leases move to the two survivors, and every event sent is in the raw zone. The survivors are then stopped and the real
+ * Glue job (in the Glue stand-in) curates every raw hour the data landed in: the curated Iceberg table's current snapshot
+ * holds each event id sent exactly once, and no other, and the job removed exactly the replayed raw lines. Prints the
+ * failover time (kill to the last of its leases taken by a survivor), the replayed records (raw lines beyond one per
+ * event: what the dead worker had made durable but not yet checkpointed, written again by the new owner), the curated
+ * rows and the duplicates the Glue job removed.
  */
 class KclFailoverIT {
 
@@ -49,10 +57,13 @@ class KclFailoverIT {
     static final int CHUNK = 40;
     static final long CHUNK_INTERVAL_MS = 200;
     static final Duration FAILOVER_TIME = Duration.ofSeconds(6);
+    static final String CURATED = "curated-kcl-failover";
 
     static LocalLake lake;
     static StandInProcess dynalite;
     static DynamoDbClient dynamo;
+    static GlueStandIn glue;
+    static CuratedZone zone;
 
     @BeforeAll
     static void standIns() {
@@ -61,10 +72,14 @@ class KclFailoverIT {
         dynamo = DynamoDbClient.builder().endpointOverride(URI.create(dynalite.endpoint())).region(Region.of(StandIns.REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(StandIns.ACCESS_KEY, StandIns.SECRET_KEY)))
                 .build();
+        lake.createBucket(CURATED);
+        glue = GlueStandIn.start(GlueStandIn.DEFAULT_JOB, lake.s3proxy.endpoint(), lake.work, "1g");
+        zone = CuratedZone.of(lake, glue, CURATED);
     }
 
     @AfterAll
     static void stopStandIns() {
+        glue.close();
         dynamo.close();
         dynalite.close();
         lake.close();
@@ -178,25 +193,54 @@ class KclFailoverIT {
             int total = sent.size();
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> rawIds().containsAll(sent));
-            List<LakeFiles.Line> raw = lake.raw();
-            Set<String> ids = rawIds();
-            int replayed = raw.size() - ids.size();
+                    .until(() -> rawIds(lake.raw()).containsAll(sent));
             Map<String, String> after = owners(application);
             assertFalse(after.containsValue(victim), "the killed worker holds no lease: " + after);
             assertEquals(SHARDS, after.size(), "a lease per shard: " + after);
             assertTrue(after.values().stream().allMatch(w -> apps.containsKey(w)), "every lease with a survivor: " + after);
-            assertTrue(ids.containsAll(sent), "every event sent is in the raw zone");
             double survivorsRead = 0;
             for (AppProcess a : apps.values()) {
                 survivorsRead += a.metric("tributary_records_received_total");
             }
+            // the survivors stop (SIGTERM writes what is still open): the raw zone is final before the Glue job reads it
+            for (AppProcess a : apps.values()) {
+                a.stopGracefully(Duration.ofSeconds(40));
+            }
+            apps.clear();
+            List<LakeFiles.Line> raw = lake.raw();
+            Set<String> ids = rawIds(raw);
+            int replayed = raw.size() - ids.size();
+            assertTrue(ids.containsAll(sent), "every event sent is in the raw zone");
+
+            // the curated zone: the Glue job for every raw hour the data landed in (a replayed record keeps its arrival
+            // time, so its copies share a raw hour and one run removes them); every event sent exactly once, no other
+            long curateStart = System.nanoTime();
+            Set<String> hours = zone.rawHours();
+            Map<String, JsonNode> summaries = zone.curate(hours);
+            double curateSeconds = (System.nanoTime() - curateStart) / 1e9;
+            CuratedZone.assertNothingRejected(summaries);
+            List<String> curated = zone.eventIds();
+            Map<String, Integer> rows = new TreeMap<>();
+            curated.forEach(id -> rows.merge(id, 1, Integer::sum));
+            Map<String, Integer> twice = new TreeMap<>(rows);
+            twice.values().removeIf(n -> n == 1);
+            assertEquals(Map.of(), twice, "event ids with more than one row in the curated zone (id=rows)");
+            Set<String> missing = new TreeSet<>(sent);
+            missing.removeAll(rows.keySet());
+            assertEquals(Set.of(), missing, "every event sent is in the curated zone");
+            Set<String> other = new TreeSet<>(rows.keySet());
+            other.removeAll(new HashSet<>(sent));
+            assertEquals(Set.of(), other, "the curated zone holds only the events sent");
+            int removed = CuratedZone.duplicatesRemoved(summaries);
+            assertEquals(replayed, removed, "the Glue job removed exactly the replayed raw lines (raw lines - distinct ids)");
+
             System.out.printf("KCL FAILOVER: %d events sent over 4 shards; failover %.1f s (failover time %d s); leases after %s; "
                             + "raw lines %d for %d event ids: %d replayed into the raw zone; records read %.0f (victim until the kill "
-                            + "%.0f + survivors %.0f), %.0f more than sent; test %.0f s%n",
+                            + "%.0f + survivors %.0f), %.0f more than sent; Glue over raw hours %s in %.0f s: %d curated rows, "
+                            + "%d duplicates removed by Glue; test %.0f s%n",
                     total, failoverSeconds, FAILOVER_TIME.toSeconds(), after, raw.size(), ids.size(), replayed,
                     victimRead + survivorsRead, victimRead, survivorsRead, victimRead + survivorsRead - total,
-                    (System.nanoTime() - t0) / 1e9);
+                    hours, curateSeconds, curated.size(), removed, (System.nanoTime() - t0) / 1e9);
         } finally {
             producing.set(false);
             for (AppProcess a : apps.values()) {
@@ -205,9 +249,9 @@ class KclFailoverIT {
         }
     }
 
-    static Set<String> rawIds() {
+    static Set<String> rawIds(List<LakeFiles.Line> raw) {
         Set<String> ids = new HashSet<>();
-        for (LakeFiles.Line l : lake.raw()) {
+        for (LakeFiles.Line l : raw) {
             ids.add(l.json().get("event_id").asText());
         }
         return ids;

@@ -3,19 +3,13 @@ package io.tributary.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,32 +18,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.tributary.local.AppProcess;
+import io.tributary.local.CuratedZone;
 import io.tributary.local.GlueStandIn;
 import io.tributary.local.LakeFiles;
 import io.tributary.local.LocalLake;
-import io.tributary.local.StandIns;
-import io.tributary.sealing.RawHours;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.glue.GlueClient;
-import software.amazon.awssdk.services.glue.model.JobRunState;
 
 /**
  * The packaged application as a child process on the stand-ins, with the production batch cutting (5 MiB, 60 s, 100,000
@@ -63,7 +48,6 @@ class RestartIT {
 
     static final String CURATED = "curated-restart";
     static final List<String> SHARDS = List.of("shardId-000000000000", "shardId-000000000001");
-    static final ObjectMapper JSON = new ObjectMapper();
 
     /** The producer's pace: about 200 events a second stay under 5 MiB per shard for a minute (raw lines are about 600 bytes), so
      *  the first batches are cut by age. An age cut falls wherever the minute ends; the restart cuts the same records
@@ -217,13 +201,14 @@ class RestartIT {
 
         // 4. the Glue job curates every raw hour the data landed in (one, or two when the run crossed an hour): every event
         //    exactly once. A replayed record keeps its arrival time, so its copies share a raw hour and one run removes them.
-        Set<String> hours = new TreeSet<>();
-        LakeFiles.keys(lake.basedir, lake.rawBucket, "raw/events").forEach(k -> hours.add(RawHours.fromPartition(k)));
-        Map<String, JsonNode> summaries = curate(hours);
-        List<String> curated = curatedEventIds();
+        CuratedZone zone = CuratedZone.of(lake, glue, CURATED);
+        Set<String> hours = zone.rawHours();
+        Map<String, JsonNode> summaries = zone.curate(hours);
+        CuratedZone.assertNothingRejected(summaries);
+        List<String> curated = zone.eventIds();
         assertEquals(curated.size(), new HashSet<>(curated).size(), "no event_id twice in the curated zone");
         assertEquals(Set.copyOf(sent), Set.copyOf(curated), "every event exactly once in the curated zone");
-        int duplicates = summaries.values().stream().mapToInt(s -> s.path("duplicates").path("total").asInt()).sum();
+        int duplicates = CuratedZone.duplicatesRemoved(summaries);
         assertEquals(raw.size() - copies.size(), duplicates, "the job removed exactly the replayed copies");
 
         System.out.printf("FIGURE restart IT: %.1f s; crash after %d events sent (%.0f read, %d of them in S3, checkpoints at"
@@ -231,55 +216,6 @@ class RestartIT {
                 (System.nanoTime() - t0) / 1e9, sentAtCrash, readAtCrash, inRawAtCrash,
                 checkpointsAtCrash.values().stream().map(c -> c.isPresent() ? "written" : "none").toList(), sent.size(),
                 raw.size(), copies.size(), hours, duplicates);
-    }
-
-    /** Runs the Glue job through the stand-in's API for each raw hour, as hour sealing does; returns the run summaries. */
-    static Map<String, JsonNode> curate(Set<String> hours) throws IOException {
-        Map<String, String> runs = new TreeMap<>();
-        try (GlueClient client = GlueClient.builder().endpointOverride(URI.create(glue.endpoint())).region(Region.of(StandIns.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(StandIns.ACCESS_KEY, StandIns.SECRET_KEY)))
-                .build()) {
-            for (String hour : hours) {
-                Map<String, String> args = Map.of(
-                        "--raw_path", "s3://" + lake.rawBucket + "/raw/events",
-                        "--arrival_hour", hour,
-                        "--curated_path", "s3://" + CURATED + "/curated/events",
-                        "--errors_path", "s3://" + CURATED + "/errors/glue",
-                        "--summary_path", "s3://" + CURATED + "/glue/summaries/arrival_hour=" + hour + ".json");
-                runs.put(hour, client.startJobRun(b -> b.jobName(glue.jobName()).arguments(args)).jobRunId());
-            }
-            for (var run : runs.entrySet()) {
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                    var jobRun = client.getJobRun(b -> b.jobName(glue.jobName()).runId(run.getValue())).jobRun();
-                    assertFalse(jobRun.jobRunState() == JobRunState.FAILED, "Glue run for " + run.getKey() + ": " + jobRun.errorMessage());
-                    return jobRun.jobRunState() == JobRunState.SUCCEEDED;
-                });
-            }
-        }
-        Map<String, JsonNode> summaries = new TreeMap<>();
-        for (String hour : hours) {
-            JsonNode summary = JSON.readTree(lake.basedir.resolve(CURATED).resolve("glue/summaries/arrival_hour=" + hour + ".json").toFile());
-            assertEquals(0, summary.path("rejected").path("total").asInt(), "the job rejected nothing of " + hour + ": " + summary);
-            summaries.put(hour, summary);
-        }
-        return summaries;
-    }
-
-    /** Every event_id of the curated zone (one entry per row), read with DuckDB from the S3 stand-in's files. */
-    static List<String> curatedEventIds() throws Exception {
-        Path dir = lake.basedir.resolve(CURATED).resolve("curated/events");
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        // the driver directly: DriverManager can miss it after a @QuarkusTest in the same JVM
-        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT event_id FROM read_parquet('" + dir + "/**/*.parquet', hive_partitioning = true)")) {
-            List<String> ids = new ArrayList<>();
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-            return ids;
-        }
     }
 
     private static void pause(long ms) {

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +14,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.tributary.local.AppProcess;
+import io.tributary.local.CuratedZone;
 import io.tributary.local.EventGenerator;
 import io.tributary.local.GlueStandIn;
 import io.tributary.local.GlueStandInResource;
@@ -50,12 +47,14 @@ class SealAndCurateIT {
 
     static LocalLake lake;
     static GlueStandIn glue;
+    static CuratedZone zone;
 
     @BeforeAll
     static void standIns() {
         lake = new LocalLake("seal-it");
         lake.createBucket(CURATED);
         glue = GlueStandIn.start(GlueStandIn.DEFAULT_JOB, lake.s3proxy.endpoint(), lake.work, "1g");
+        zone = CuratedZone.of(lake, glue, CURATED);
     }
 
     @AfterAll
@@ -104,9 +103,7 @@ class SealAndCurateIT {
     }
 
     static Set<String> rawHours() {
-        Set<String> hours = new HashSet<>();
-        LakeFiles.keys(lake.basedir, lake.rawBucket, "raw/events").forEach(k -> hours.add(RawHours.fromPartition(k)));
-        return hours;
+        return zone.rawHours();
     }
 
     @Test
@@ -158,25 +155,15 @@ class SealAndCurateIT {
         }
     }
 
-    /** The curated rows of one raw hour, read back with DuckDB from the S3 stand-in's files. */
-    static Set<String> curatedEventIds(String hour) throws Exception {
-        Path dir = lake.basedir.resolve(CURATED).resolve("curated/events");
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        // the driver directly: DriverManager can miss it after a @QuarkusTest in the same JVM
-        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p); Statement s = c.createStatement()) {
-            String from = "read_parquet('" + dir + "/**/*.parquet', hive_partitioning = true)";
-            List<String> all = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT event_id, CAST(arrival_hour AS VARCHAR) FROM " + from)) {
-                while (rs.next()) {
-                    assertEquals(hour, rs.getString(2));
-                    all.add(rs.getString(1));
-                }
-            }
-            Set<String> unique = new HashSet<>(all);
-            assertEquals(all.size(), unique.size(), "no duplicate event_id in the curated zone");
-            return unique;
+    /** The curated rows of one raw hour, read back with DuckDB from the curated table's current snapshot. */
+    static Set<String> curatedEventIds(String hour) {
+        List<String> all = new ArrayList<>();
+        for (CuratedZone.Row r : zone.rows()) {
+            assertEquals(hour, r.arrivalHour());
+            all.add(r.eventId());
         }
+        Set<String> unique = new HashSet<>(all);
+        assertEquals(all.size(), unique.size(), "no duplicate event_id in the curated zone");
+        return unique;
     }
 }
