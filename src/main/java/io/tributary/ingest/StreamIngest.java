@@ -104,6 +104,17 @@ public class StreamIngest {
                                     @Header(SEQUENCE_NUMBER) String sequenceNumber, @Header(ARRIVAL) Instant arrival) {
         RecordMeta meta = new RecordMeta(stream, shardId, sequenceNumber, arrival);
         lastArrival.computeIfAbsent(shardId, this::registerShardGauges).set(arrival.toEpochMilli());
+        if (payload.length > 0 && payload[0] == '{') {
+            // the usual record, one JSON object: processed as it is, without a scan for more records first. A record the
+            // event processor accepts is exactly one object, which unpacking leaves whole; anything else is unpacked below
+            RoutedRecord routed = processor.process(payload, meta);
+            if (routed.reason() == null) {
+                received.increment();
+                valid.increment();
+                List<SealedBatch> sealed = batcher.add(meta, routed);
+                return sealed.isEmpty() ? null : sealed;
+            }
+        }
         ProducerRecords.Unpacked unpacked = ProducerRecords.unpack(payload);
         List<SealedBatch> sealed;
         if (unpacked.whole()) {
