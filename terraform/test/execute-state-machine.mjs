@@ -16,20 +16,9 @@
 // IAM test's tokens, {region}/{account}/{glue_job}/...), for terraform/test/iam.test.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { StateMachine } from './lib/local-stepfunctions.mjs';
 import { TERRAFORM_DIR } from './lib/context.mjs';
 import { renderDefinition } from './lib/state-machine.mjs';
-
-// aws-local-stepfunctions declares node >= 22 for Promise.withResolvers alone (see state-machine.test.mjs)
-Promise.withResolvers ??= function withResolvers() {
-  let resolve;
-  let reject;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
 
 const [configPath, resultPath] = process.argv.slice(2);
 if (!configPath || !resultPath) {

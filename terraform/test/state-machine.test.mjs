@@ -10,24 +10,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { StateMachine } from './lib/local-stepfunctions.mjs';
 import { blocksOf, exprOf, first, loadTree, moduleCallsOf } from './lib/hcl.mjs';
 import { TERRAFORM_DIR } from './lib/context.mjs';
 import { ecsContainer } from './lib/deployment.mjs';
 import { renderDefinition } from './lib/state-machine.mjs';
 import { splitTopLevel } from './lib/render.mjs';
-
-// aws-local-stepfunctions 3.0.0 (the only release served) declares node >= 22 for Promise.withResolvers alone; the
-// policy tests run on node >= 20, so supply it (the ES2024 definition) when missing.
-Promise.withResolvers ??= function withResolvers() {
-  let resolve;
-  let reject;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
 
 const validator = createRequire(import.meta.url)('asl-validator');
 const SQL = path.resolve(TERRAFORM_DIR, '..', 'src', 'main', 'resources', 'sql');

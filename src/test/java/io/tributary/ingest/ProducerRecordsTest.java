@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import io.tributary.local.LakeFiles;
 
 class ProducerRecordsTest {
 
@@ -111,35 +112,25 @@ class ProducerRecordsTest {
         assertTrue(ProducerRecords.unpack(new byte[] {(byte) 0xF3, (byte) 0x89}).whole(), "shorter than the magic bytes");
     }
 
-    static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
-            gz.write(data);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     @Test
     void aGzipRecordIsInflatedThenReadLikeAnyOther() {
-        assertEquals(List.of("{\"a\":1}", "{\"a\":2}"), texts(ProducerRecords.unpack(gzip(utf8("[{\"a\":1},{\"a\":2}]")))));
-        assertEquals(List.of("{\"a\":1}"), texts(ProducerRecords.unpack(gzip(utf8("{\"a\":1}")))), "one object: user record 0");
-        assertEquals(List.of("{}", "{}"), texts(ProducerRecords.unpack(gzip(KplAggregate.ofText("k", List.of("{}", "{}"))))),
+        assertEquals(List.of("{\"a\":1}", "{\"a\":2}"), texts(ProducerRecords.unpack(LakeFiles.gzip(utf8("[{\"a\":1},{\"a\":2}]")))));
+        assertEquals(List.of("{\"a\":1}"), texts(ProducerRecords.unpack(LakeFiles.gzip(utf8("{\"a\":1}")))), "one object: user record 0");
+        assertEquals(List.of("{}", "{}"), texts(ProducerRecords.unpack(LakeFiles.gzip(KplAggregate.ofText("k", List.of("{}", "{}"))))),
                 "a gzip-compressed KPL aggregate");
     }
 
     @Test
     void aGzipRecordThatDoesNotInflateIsBadCompression() {
-        byte[] truncated = Arrays.copyOf(gzip(utf8("{\"a\":1}")), 12);
+        byte[] truncated = Arrays.copyOf(LakeFiles.gzip(utf8("{\"a\":1}")), 12);
         ProducerRecords.Unpacked u = ProducerRecords.unpack(truncated);
         assertEquals(io.tributary.event.ReasonCode.BAD_COMPRESSION, u.reason());
         assertTrue(u.badAggregate().startsWith("gzip record does not inflate"), u.badAggregate());
-        byte[] bomb = gzip(new byte[ProducerRecords.MAX_INFLATED_BYTES + 1]);
+        byte[] bomb = LakeFiles.gzip(new byte[ProducerRecords.MAX_INFLATED_BYTES + 1]);
         assertTrue(bomb.length < 100_000, "a small record");
         assertEquals("gzip record inflates to more than " + ProducerRecords.MAX_INFLATED_BYTES + " bytes",
                 ProducerRecords.unpack(bomb).badAggregate());
-        assertEquals("gzip inside gzip is not read", ProducerRecords.unpack(gzip(gzip(utf8("{}")))).badAggregate());
+        assertEquals("gzip inside gzip is not read", ProducerRecords.unpack(LakeFiles.gzip(LakeFiles.gzip(utf8("{}")))).badAggregate());
     }
 
     /** Our reading of the KPL format against the maintained de-aggregator, the KCL 3's own (AggregatorUtil): both find the

@@ -43,7 +43,6 @@ import io.tributary.local.StandIns;
 import io.tributary.warehouse.HourlyRollup;
 import io.tributary.warehouse.MergeLoader;
 import io.tributary.warehouse.MinuteCount;
-import io.tributary.warehouse.SchemaMigrator;
 import io.tributary.warehouse.SqlDialect;
 import io.tributary.warehouse.TopCategory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -163,10 +162,9 @@ class GeneratedInputDownstreamIT {
             }
         }
         RedshiftStandIn standIn = RedshiftStandIn.get();
-        String database = standIn.createDatabase("generated");
+        String database = standIn.createMigratedDatabase("generated");
         try {
             DataSource ds = standIn.dataSource(database);
-            new SchemaMigrator(ds, SqlDialect.POSTGRESQL).migrate();
             MergeLoader loader = new MergeLoader(ds, SqlDialect.POSTGRESQL, 500);
             loader.mergeMinutes(minutes);
             Set<Instant> hours = new HashSet<>(rollup.keySet());

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 
 import jakarta.inject.Inject;
 
@@ -37,6 +35,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.tributary.event.Timestamps;
 import io.tributary.local.GlueStandInResource;
 import io.tributary.local.KinesisStandInResource;
+import io.tributary.local.LakeFiles;
 import io.tributary.local.RedshiftStandInResource;
 import io.tributary.local.S3StandInResource;
 import io.tributary.sealing.RawHours;
@@ -120,15 +119,12 @@ class LakeOperationsApiTest {
                     .append("\",\"country\":\"DE\",\"city\":null,\"shard_id\":\"shardId-000000000000\",\"sequence_number\":\"")
                     .append(1000 + i).append("\"}\n");
         }
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(ndjson.toString().getBytes(StandardCharsets.UTF_8));
-        }
+        byte[] gz = LakeFiles.gzip(ndjson.toString().getBytes(StandardCharsets.UTF_8));
         String hour = RawHours.of(start);
         String key = rawPrefix + "/dt=" + hour.substring(0, 10) + "/hour=" + hour.substring(11) + "/shardId-000000000000-1000-"
                 + (1000 + n - 1) + ".json.gz";
         S3Client s3 = Arc.container().instance(S3Client.class).get();
-        s3.putObject(b -> b.bucket(rawBucket).key(key), RequestBody.fromBytes(gz.toByteArray()));
+        s3.putObject(b -> b.bucket(rawBucket).key(key), RequestBody.fromBytes(gz));
     }
 
     /** The hour's row of GET /api/hours. */

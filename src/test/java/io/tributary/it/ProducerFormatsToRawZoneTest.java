@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,23 +146,13 @@ class ProducerFormatsToRawZoneTest {
         assertEquals(1, errors.get(0).get("sub_sequence_number").asInt(), "the line's index in the record");
     }
 
-    static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
-            gz.write(data);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     @Test
     void aGzipCompressedRecordIsInflatedAndACorruptOneIsKeptWholeAsBadCompression() {
         String marker = "gz" + UUID.randomUUID().toString().substring(0, 6);
         String ndjson = event(marker + "_0") + "\n" + event(marker + "_1") + "\n";
-        String seq = put(marker, gzip(ndjson.getBytes(StandardCharsets.UTF_8))).sequenceNumber();
-        String single = put(marker, gzip(event(marker + "_single").getBytes(StandardCharsets.UTF_8))).sequenceNumber();
-        byte[] corrupt = gzip(event(marker + "_x").getBytes(StandardCharsets.UTF_8));
+        String seq = put(marker, LakeFiles.gzip(ndjson.getBytes(StandardCharsets.UTF_8))).sequenceNumber();
+        String single = put(marker, LakeFiles.gzip(event(marker + "_single").getBytes(StandardCharsets.UTF_8))).sequenceNumber();
+        byte[] corrupt = LakeFiles.gzip(event(marker + "_x").getBytes(StandardCharsets.UTF_8));
         corrupt[corrupt.length - 5] ^= 0x55; // the CRC-32 trailer no longer matches
         String bad = put(marker, corrupt).sequenceNumber();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))

@@ -58,8 +58,6 @@ import io.tributary.sealing.DurableShardWatermarks;
 import io.tributary.sealing.OrchestratedHours;
 import io.tributary.sealing.RawHours;
 import io.tributary.sealing.SealPolicy;
-import io.tributary.warehouse.SchemaMigrator;
-import io.tributary.warehouse.SqlDialect;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -197,8 +195,7 @@ class StateMachineExecutionTest {
             return;
         }
         RedshiftStandIn rs = RedshiftStandIn.get();
-        dataApiDatabase = rs.createDatabase("sfn");
-        new SchemaMigrator(rs.dataSource(dataApiDatabase), SqlDialect.POSTGRESQL).migrate();
+        dataApiDatabase = rs.createMigratedDatabase("sfn");
         dataApi = RedshiftDataApiStandIn.start(REDSHIFT_WORKGROUP, "arn:aws:redshift-serverless:us-east-1:000000000000:workgroup/stand-in",
                 Map.of(REDSHIFT_DATABASE, dataApiDatabase), Map.of(SECRET_ARN, RedshiftStandIn.USER), Path.of(s3Basedir));
         lambda = LambdaInvokeStandIn.start();

@@ -2,10 +2,7 @@ package io.tributary.local;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,12 +114,10 @@ public final class AthenaStandIn implements AutoCloseable {
                     s.execute(m.ddl());
                 }
             }
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            ExecutorService workers = Executors.newFixedThreadPool(2, daemon("athena-stand-in-query"));
+            HttpServer http = StandInHttp.loopback();
+            ExecutorService workers = Executors.newFixedThreadPool(2, StandInHttp.daemon("athena-stand-in-query"));
             AthenaStandIn standIn = new AthenaStandIn(http, duckdb, workers);
-            http.createContext("/", standIn::handle);
-            http.setExecutor(Executors.newCachedThreadPool(daemon("athena-stand-in-http")));
-            http.start();
+            StandInHttp.serve(http, "athena-stand-in-http", standIn::handle);
             Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "athena-stand-in-stop"));
             return standIn;
         } catch (IOException e) {
@@ -138,14 +133,6 @@ public final class AthenaStandIn implements AutoCloseable {
      */
     static Connection duckdb(Properties p) throws SQLException {
         return new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     public String endpoint() {
@@ -309,33 +296,21 @@ public final class AthenaStandIn implements AutoCloseable {
                     case "StopQueryExecution" -> stopQueryExecution(request);
                     default -> throw new ApiError("UnknownOperationException", 400, "the Athena stand-in does not implement " + target);
                 };
-                send(exchange, 200, response, null);
+                StandInHttp.send(exchange, 200, StandInHttp.AWS_JSON, response, null);
             } catch (ApiError e) {
                 ObjectNode error = JSON.createObjectNode().put("__type", e.type).put("Message", e.getMessage());
                 if (e.type.equals("InvalidRequestException")) {
                     error.put("AthenaErrorCode", "INVALID_INPUT");
                 }
-                send(exchange, e.status, error, e.type);
+                StandInHttp.send(exchange, e.status, StandInHttp.AWS_JSON, error, e.type);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Athena stand-in: %s failed", target);
-                send(exchange, 500, JSON.createObjectNode().put("__type", "InternalServerException").put("Message", String.valueOf(e)),
+                StandInHttp.send(exchange, 500, StandInHttp.AWS_JSON, JSON.createObjectNode().put("__type", "InternalServerException").put("Message", String.valueOf(e)),
                         "InternalServerException");
             }
         }
     }
 
-    private static void send(HttpExchange exchange, int status, ObjectNode body, String errorType) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        if (errorType != null) {
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
-        }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 
     private ObjectNode startQueryExecution(JsonNode request) {
         String query = request.path("QueryString").asText("");

@@ -1,10 +1,7 @@
 package io.tributary.local;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,11 +104,7 @@ public final class GlueStandIn implements AutoCloseable {
     private final JobArtifacts artifacts;
     private final Path logDir;
     private final String heap;
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "glue-stand-in-run");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = Executors.newCachedThreadPool(StandInHttp.daemon("glue-stand-in-run"));
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold = new CountDownLatch(0);
     private volatile String failure;
@@ -162,15 +155,9 @@ public final class GlueStandIn implements AutoCloseable {
         JobArtifacts artifacts = jobArtifacts(true);
         try {
             Files.createDirectories(logDir);
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            HttpServer http = StandInHttp.loopback();
             GlueStandIn standIn = new GlueStandIn(http, jobName, s3Endpoint, artifacts, logDir, heap);
-            http.createContext("/", standIn::handle);
-            http.setExecutor(Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "glue-stand-in-http");
-                t.setDaemon(true);
-                return t;
-            }));
-            http.start();
+            StandInHttp.serve(http, "glue-stand-in-http", standIn::handle);
             Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "glue-stand-in-stop"));
             LOG.infof("Glue stand-in for job %s on %s (S3 %s)", jobName, standIn.endpoint(), s3Endpoint);
             return standIn;
@@ -180,7 +167,7 @@ public final class GlueStandIn implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + http.getAddress().getPort();
+        return StandInHttp.endpoint(http);
     }
 
     public String jobName() {
@@ -343,12 +330,12 @@ public final class GlueStandIn implements AutoCloseable {
                     case "GetJobRuns" -> getJobRuns(request);
                     default -> throw new ApiError("UnknownOperationException", 400, "the Glue stand-in does not implement " + target);
                 };
-                send(exchange, 200, response, null);
+                StandInHttp.send(exchange, 200, StandInHttp.AWS_JSON, response, null);
             } catch (ApiError e) {
-                send(exchange, e.status, JSON.createObjectNode().put("__type", e.type).put("Message", e.getMessage()), e.type);
+                StandInHttp.send(exchange, e.status, StandInHttp.AWS_JSON, JSON.createObjectNode().put("__type", e.type).put("Message", e.getMessage()), e.type);
             } catch (RuntimeException e) {
                 LOG.error("Glue stand-in request failed", e);
-                send(exchange, 500, JSON.createObjectNode().put("__type", "InternalServiceException").put("Message", String.valueOf(e)),
+                StandInHttp.send(exchange, 500, StandInHttp.AWS_JSON, JSON.createObjectNode().put("__type", "InternalServiceException").put("Message", String.valueOf(e)),
                         "InternalServiceException");
             }
         }
@@ -432,16 +419,4 @@ public final class GlueStandIn implements AutoCloseable {
         return t.getEpochSecond() + t.getNano() / 1e9;
     }
 
-    private static void send(HttpExchange exchange, int status, ObjectNode body, String errorType) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
-        if (errorType != null) {
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
-        }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 }

@@ -25,6 +25,17 @@ public final class LakeFiles {
     private LakeFiles() {
     }
 
+    /** {@code data} gzip-compressed, as a producer or the ingest writes it. */
+    public static byte[] gzip(byte[] data) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** Keys of all .json.gz objects under a prefix of a bucket. */
     public static List<String> keys(Path basedir, String bucket, String prefix) {
         Path root = basedir.resolve(bucket);

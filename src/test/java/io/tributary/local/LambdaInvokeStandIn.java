@@ -5,15 +5,12 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,15 +48,9 @@ public final class LambdaInvokeStandIn implements AutoCloseable {
 
     public static LambdaInvokeStandIn start() {
         try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            HttpServer http = StandInHttp.loopback();
             LambdaInvokeStandIn standIn = new LambdaInvokeStandIn(http);
-            http.createContext("/", standIn::handle);
-            http.setExecutor(Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "lambda-invoke-stand-in");
-                t.setDaemon(true);
-                return t;
-            }));
-            http.start();
+            StandInHttp.serve(http, "lambda-invoke-stand-in", standIn::handle);
             return standIn;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Lambda Invoke stand-in on 127.0.0.1", e);
@@ -67,7 +58,7 @@ public final class LambdaInvokeStandIn implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + http.getAddress().getPort();
+        return StandInHttp.endpoint(http);
     }
 
     /** Binds a function name or ARN to a handler. */
@@ -92,19 +83,19 @@ public final class LambdaInvokeStandIn implements AutoCloseable {
         try (exchange) {
             Matcher m = PATH.matcher(exchange.getRequestURI().getRawPath());
             if (!"POST".equals(exchange.getRequestMethod()) || !m.matches()) {
-                send(exchange, 404, JSON.createObjectNode().put("Type", "User").put("message", "not an Invoke request"), null, "ResourceNotFoundException");
+                StandInHttp.send(exchange, 404, "application/json", JSON.createObjectNode().put("Type", "User").put("message", "not an Invoke request"), "ResourceNotFoundException");
                 return;
             }
             String function = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
             String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
             if (type != null && !type.equals("RequestResponse")) {
-                send(exchange, 400, JSON.createObjectNode().put("message", "the stand-in answers RequestResponse only"), null,
+                StandInHttp.send(exchange, 400, "application/json", JSON.createObjectNode().put("message", "the stand-in answers RequestResponse only"),
                         "InvalidParameterValueException");
                 return;
             }
             Function<Map<String, Object>, Map<String, Object>> handler = functions.get(function);
             if (handler == null) {
-                send(exchange, 404, JSON.createObjectNode().put("Type", "User").put("message", "Function not found: " + function), null,
+                StandInHttp.send(exchange, 404, "application/json", JSON.createObjectNode().put("Type", "User").put("message", "Function not found: " + function),
                         "ResourceNotFoundException");
                 return;
             }
@@ -133,18 +124,6 @@ public final class LambdaInvokeStandIn implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply);
             }
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, ObjectNode body, String functionError, String errorType) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        if (errorType != null) {
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
-        }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 }

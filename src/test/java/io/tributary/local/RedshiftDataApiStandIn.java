@@ -1,10 +1,7 @@
 package io.tributary.local;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,15 +150,9 @@ public final class RedshiftDataApiStandIn implements AutoCloseable {
     public static RedshiftDataApiStandIn start(String workgroup, String workgroupArn, Map<String, String> databases,
                                                Map<String, String> secretUsers, Path s3Basedir) {
         try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            HttpServer http = StandInHttp.loopback();
             RedshiftDataApiStandIn standIn = new RedshiftDataApiStandIn(http, workgroup, workgroupArn, databases, secretUsers, s3Basedir);
-            http.createContext("/", standIn::handle);
-            http.setExecutor(Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "redshift-data-stand-in-http");
-                t.setDaemon(true);
-                return t;
-            }));
-            http.start();
+            StandInHttp.serve(http, "redshift-data-stand-in-http", standIn::handle);
             return standIn;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Redshift Data API stand-in on 127.0.0.1", e);
@@ -169,7 +160,7 @@ public final class RedshiftDataApiStandIn implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + http.getAddress().getPort();
+        return StandInHttp.endpoint(http);
     }
 
     /** Every call so far, in order. */
@@ -199,12 +190,12 @@ public final class RedshiftDataApiStandIn implements AutoCloseable {
                     case "DescribeStatement" -> describe(request);
                     default -> throw new ApiError("UnknownOperationException", "the Redshift Data API stand-in does not implement " + target);
                 };
-                send(exchange, 200, response, null);
+                StandInHttp.send(exchange, 200, StandInHttp.AWS_JSON, response, null);
             } catch (ApiError e) {
-                send(exchange, 400, JSON.createObjectNode().put("__type", e.type).put("Message", e.getMessage()), e.type);
+                StandInHttp.send(exchange, 400, StandInHttp.AWS_JSON, JSON.createObjectNode().put("__type", e.type).put("Message", e.getMessage()), e.type);
             } catch (RuntimeException e) {
                 LOG.error("Redshift Data API stand-in request failed", e);
-                send(exchange, 500, JSON.createObjectNode().put("__type", "InternalServerException").put("Message", String.valueOf(e)),
+                StandInHttp.send(exchange, 500, StandInHttp.AWS_JSON, JSON.createObjectNode().put("__type", "InternalServerException").put("Message", String.valueOf(e)),
                         "InternalServerException");
             }
         }
@@ -649,16 +640,4 @@ public final class RedshiftDataApiStandIn implements AutoCloseable {
         return t.getEpochSecond() + t.getNano() / 1e9;
     }
 
-    private static void send(HttpExchange exchange, int status, ObjectNode body, String errorType) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        if (errorType != null) {
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
-        }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 }

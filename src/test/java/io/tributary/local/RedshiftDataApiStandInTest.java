@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.tributary.warehouse.SchemaMigrator;
 import io.tributary.warehouse.SqlDialect;
 import io.tributary.warehouse.SqlScript;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -50,8 +49,7 @@ class RedshiftDataApiStandInTest {
     @BeforeAll
     static void start() throws Exception {
         redshift = RedshiftStandIn.get();
-        database = redshift.createDatabase("data_api");
-        new SchemaMigrator(redshift.dataSource(database), SqlDialect.POSTGRESQL).migrate();
+        database = redshift.createMigratedDatabase("data_api");
         s3 = Files.createTempDirectory("data-api-s3-");
         Files.createDirectories(s3.resolve("results/results"));
         dataApi = RedshiftDataApiStandIn.start(WORKGROUP, "arn:aws:redshift-serverless:eu-west-1:123456789012:workgroup/wg-1",

@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.tributary.warehouse.SchemaMigrator;
+import io.tributary.warehouse.SqlDialect;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -147,6 +149,14 @@ public final class RedshiftStandIn {
     public String createDatabase(String prefix) {
         String name = createBareDatabase(prefix);
         adminBootstrap(name);
+        return name;
+    }
+
+    /** Creates a uniquely named database with the admin bootstrap done and the application's migrations applied (what
+     *  the application's start leaves), and returns its name. */
+    public String createMigratedDatabase(String prefix) throws SQLException {
+        String name = createDatabase(prefix);
+        new SchemaMigrator(dataSource(name), SqlDialect.POSTGRESQL).migrate();
         return name;
     }
 

@@ -31,8 +31,7 @@ class MergeTimingTest {
     @BeforeAll
     static void start() throws SQLException {
         standIn = RedshiftStandIn.get();
-        database = standIn.createDatabase("rs_bench");
-        new SchemaMigrator(standIn.dataSource(database), SqlDialect.POSTGRESQL).migrate();
+        database = standIn.createMigratedDatabase("rs_bench");
     }
 
     @AfterAll

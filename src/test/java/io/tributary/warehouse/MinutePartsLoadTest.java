@@ -40,9 +40,8 @@ class MinutePartsLoadTest {
     @BeforeAll
     static void start() throws SQLException {
         standIn = RedshiftStandIn.get();
-        database = standIn.createDatabase("rs_minute_parts");
+        database = standIn.createMigratedDatabase("rs_minute_parts");
         redshift = standIn.dataSource(database);
-        new SchemaMigrator(redshift, SqlDialect.POSTGRESQL).migrate();
     }
 
     @AfterAll

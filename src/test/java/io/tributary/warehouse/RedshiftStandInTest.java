@@ -34,9 +34,8 @@ class RedshiftStandInTest {
     @BeforeAll
     static void start() throws SQLException {
         standIn = RedshiftStandIn.get();
-        database = standIn.createDatabase("rs_test");
+        database = standIn.createMigratedDatabase("rs_test");
         dataSource = standIn.dataSource(database);
-        new SchemaMigrator(dataSource, SqlDialect.POSTGRESQL).migrate();
     }
 
     @AfterAll

@@ -76,9 +76,8 @@ class ValidatedValuesLoadTest {
     @BeforeAll
     static void start() throws SQLException {
         standIn = RedshiftStandIn.get();
-        database = standIn.createDatabase("rs_bytes");
+        database = standIn.createMigratedDatabase("rs_bytes");
         redshift = standIn.dataSource(database);
-        new SchemaMigrator(redshift, SqlDialect.POSTGRESQL).migrate();
     }
 
     @AfterAll

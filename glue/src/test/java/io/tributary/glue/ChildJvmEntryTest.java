@@ -33,18 +33,13 @@ class ChildJvmEntryTest {
                 "{not json"));
         Path summary = dir.resolve("summary.json");
 
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        command.addAll(Arrays.asList(System.getProperty("tributary.spark.jvm.options", "").trim().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "io.tributary.glue.CuratedJob",
+        List<String> command = childJobCommand(
                 "--JOB_ID", "j_local", "--JOB_RUN_ID", "jr_local", "--TempDir", dir.resolve("tmp").toString(),
                 "--raw_path", raw.toString(),
                 "--arrival_hour", hour.label(),
                 "--curated_path", dir.resolve("curated").toString(),
                 "--errors_path", dir.resolve("errors").toString(),
-                "--summary_path", summary.toString()));
+                "--summary_path", summary.toString());
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
         Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
@@ -79,6 +74,18 @@ class ChildJvmEntryTest {
         assertEquals(2, process.exitValue(), output);
         assertTrue(output.contains("missing required arguments --arrival_hour, --curated_path, --errors_path, --summary_path"),
                 output);
+    }
+
+    /** The Glue job as the Glue stand-in starts it: a child JVM with Spark's JVM options and the test class path. */
+    static List<String> childJobCommand(String... jobArguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.addAll(Arrays.asList(System.getProperty("tributary.spark.jvm.options", "").trim().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "io.tributary.glue.CuratedJob"));
+        command.addAll(Arrays.asList(jobArguments));
+        return command;
     }
 
     static String read(Path p) {

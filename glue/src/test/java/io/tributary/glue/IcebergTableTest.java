@@ -341,17 +341,12 @@ class IcebergTableTest {
 
     /** Runs the hour in a child JVM (as the Glue stand-in does) and SIGKILLs it the moment {@code when} holds. */
     static KilledRun runChildAndKill(Path lake, ArrivalHour hour, Check when) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        command.addAll(Arrays.asList(System.getProperty("tributary.spark.jvm.options", "").trim().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "io.tributary.glue.CuratedJob",
+        List<String> command = ChildJvmEntryTest.childJobCommand(
                 "--raw_path", lake.resolve("raw/events").toUri().toString(), "--arrival_hour", hour.label(),
                 "--curated_path", curated(lake), "--errors_path", lake.resolve("errors/glue").toUri().toString(),
                 "--summary_path", lake.resolve("summaries/killed.json").toUri().toString(),
                 // many small files: a longer stretch between the first data file and the commit
-                "--max_records_per_file", "20"));
+                "--max_records_per_file", "20");
         Path log = Files.createTempFile(dir, "killed-run-", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
