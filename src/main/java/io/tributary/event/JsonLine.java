@@ -8,8 +8,10 @@ import java.util.Arrays;
  * Writes one flat JSON object of string, number and timestamp fields straight into UTF-8 bytes: the raw-zone line of
  * every valid event, the hottest code of ingest. It writes the bytes Jackson's generator writes for the same fields
  * (its escapes, UTF-8 for the rest of the BMP, surrogates escaped), without a generator per record and with
- * the field names encoded once ({@link Fields}); {@code JsonLineTest} holds the two side by side. Not thread-safe: one
- * per line.
+ * the field names encoded once ({@link Fields}); {@code JsonLineTest} holds the two side by side. Each string reserves six
+ * bytes per character up front, which suits the raw line's values (contract fields checked against their byte limits,
+ * and Kinesis coordinates); the errors-zone line, which carries a whole rejected payload, stays with Jackson's generator.
+ * Not thread-safe: one per line.
  */
 final class JsonLine {
 
