@@ -35,6 +35,7 @@ import io.tributary.event.EventPolicy;
 import io.tributary.event.EventProcessor;
 import io.tributary.event.HostileInputs;
 import io.tributary.event.Zone;
+import io.tributary.local.AthenaStandIn;
 import io.tributary.local.CuratedZone;
 import io.tributary.local.GlueStandIn;
 import io.tributary.local.RedshiftStandIn;
@@ -136,7 +137,7 @@ class GeneratedInputDownstreamIT {
         Map<Instant, List<TopCategory>> top = new TreeMap<>();
         String hour = "(CAST(event_date AS TIMESTAMP) + to_hours(CAST(event_hour AS INTEGER)))";
         String dims = "event_type, coalesce(country, 'unknown') AS country, coalesce(device_type, 'unknown') AS device_type";
-        try (Connection c = CuratedZone.duckdb(); Statement s = c.createStatement()) {
+        try (Connection c = AthenaStandIn.duckdb(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT date_trunc('minute', event_time) AS m, " + dims + ", count(*) FROM " + from + " GROUP BY ALL")) {
                 while (rs.next()) {
                     minutes.add(new MinuteCount(instant(rs, 1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), "downstream"));

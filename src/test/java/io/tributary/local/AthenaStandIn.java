@@ -104,11 +104,7 @@ public final class AthenaStandIn implements AutoCloseable {
     /** Starts the stand-in on a free port of 127.0.0.1, stopped at JVM exit. */
     public static AthenaStandIn start() {
         try {
-            Properties p = new Properties();
-            // offline: no extension downloads; the JDBC build has parquet, json and icu built in
-            p.setProperty("autoinstall_known_extensions", "false");
-            p.setProperty("autoload_known_extensions", "false");
-            DuckDBConnection duckdb = (DuckDBConnection) duckdb(p);
+            DuckDBConnection duckdb = (DuckDBConnection) duckdb();
             try (Statement s = duckdb.createStatement()) {
                 for (AthenaDialect.Macro m : AthenaDialect.MACROS) {
                     s.execute(m.ddl());
@@ -128,10 +124,14 @@ public final class AthenaStandIn implements AutoCloseable {
     }
 
     /**
-     * A new in-memory DuckDB. The driver is called directly: after a {@code @QuarkusTest} in the same JVM,
-     * DriverManager no longer sees drivers of the test class loader ("No suitable driver found for jdbc:duckdb:").
+     * A new in-memory DuckDB, offline: no extension downloads (the JDBC build has parquet, json and icu built in). The
+     * driver is called directly: after a {@code @QuarkusTest} in the same JVM, DriverManager no longer sees drivers of the
+     * test class loader ("No suitable driver found for jdbc:duckdb:").
      */
-    static Connection duckdb(Properties p) throws SQLException {
+    public static Connection duckdb() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("autoinstall_known_extensions", "false");
+        p.setProperty("autoload_known_extensions", "false");
         return new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p);
     }
 
@@ -208,9 +208,7 @@ public final class AthenaStandIn implements AutoCloseable {
             if (snapshot.files().isEmpty()) {
                 body = empty;
             } else {
-                String files = snapshot.files().stream()
-                        .map(f -> "'" + f.path().toAbsolutePath().toString().replace("'", "''") + "'")
-                        .collect(java.util.stream.Collectors.joining(", "));
+                String files = LocalIceberg.sqlFileList(snapshot.files().stream().map(LocalIceberg.PlannedFile::path).toList());
                 // UNION ALL BY NAME: a column added after a file was written reads as NULL from that file, as Iceberg does
                 body = "SELECT " + String.join(", ", select) + " FROM (SELECT * FROM read_parquet([" + files
                         + "], union_by_name = true) UNION ALL BY NAME " + empty + ")";

@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -63,10 +62,7 @@ class AthenaStandInTest {
      */
     static void writeCurated(Path dir) throws Exception {
         Files.createDirectories(dir);
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        try (Connection c = AthenaStandIn.duckdb(p); Statement s = c.createStatement()) {
+        try (Connection c = AthenaStandIn.duckdb(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE fixture AS (SELECT printf('e%05d', i) AS event_id,"
                     + " ['page_view', 'click', 'add_to_cart', 'search', 'purchase'][1 + i % 5] AS event_type,"
                     + " 'user_' || (i % 100) AS user_id,"
@@ -557,9 +553,6 @@ class AthenaStandInTest {
         String db = "conformance_" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = basedir.resolve("conformance").resolve(AthenaStandInResource.CURATED_PREFIX);
         Files.createDirectories(dir);
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
         String rows = String.join(", ",
                 "('e1', 'page_view', 'u1', TIMESTAMP '2024-01-15 10:05:09.123', 'https://shop.example.com/p/42?ref=mail', 'prod_42', 'books', 'desktop', 'US', 10)",
                 "('e2', 'click', 'u1', TIMESTAMP '2024-01-15 10:30:00', 'https://shop.example.com/p/7', 'prod_7', 'books', 'mobile', 'US', 10)",
@@ -567,7 +560,7 @@ class AthenaStandInTest {
                 "('e4', 'click', 'u3', TIMESTAMP '2024-01-15 11:00:00.5', 'https://shop.example.com/p/7', 'prod_7', NULL, 'mobile', 'DE', 11)",
                 "('e5', 'page_view', 'u2', TIMESTAMP '2024-01-15 11:45:30.25', 'https://shop.example.com/p/9', 'prod_9', 'home', 'desktop', 'DE', 11)",
                 "('e6', 'purchase', 'u3', TIMESTAMP '2024-01-15 11:59:00', 'https://shop.example.com/p/42', 'prod_42', 'toys', 'tablet', 'FR', 11)");
-        try (Connection c = AthenaStandIn.duckdb(p); Statement s = c.createStatement()) {
+        try (Connection c = AthenaStandIn.duckdb(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE fixture AS (SELECT event_id, event_type, user_id, event_time, event_time + INTERVAL 5 SECOND AS ingest_time,"
                     + " CAST(NULL AS VARCHAR) AS time_flag, page_url, 'shop.example.com' AS page_host,"
                     + " regexp_replace(page_url, '^https://[^/]+', '') AS page_path, product_id, category, 's_' || user_id AS session_id,"

@@ -11,7 +11,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
-import java.util.Properties;
 
 /**
  * Appends rows to the curated Iceberg table as the Glue job lays it out (one Parquet file per event hour, the former
@@ -56,10 +55,7 @@ public final class CuratedWriter {
     /** Appends the rows to the table at {@code dir} (basedir/bucket/curated/events) in one commit, creating it when absent. */
     public static void write(Path dir, Collection<Row> rows) throws Exception {
         Files.createDirectories(dir);
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        try (Connection c = AthenaStandIn.duckdb(p); Statement s = c.createStatement()) {
+        try (Connection c = AthenaStandIn.duckdb(); Statement s = c.createStatement()) {
             s.execute("SET TimeZone = 'UTC'");
             s.execute("CREATE TABLE curated (event_id VARCHAR, event_type VARCHAR, user_id VARCHAR, event_time TIMESTAMP, "
                     + "ingest_time TIMESTAMP, time_flag VARCHAR, page_url VARCHAR, page_host VARCHAR, page_path VARCHAR, product_id VARCHAR, "

@@ -16,11 +16,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -165,15 +163,14 @@ public record CuratedZone(GlueStandIn glue, Path basedir, String rawBucket, Stri
 
     /** A DuckDB relation over exactly the current snapshot's data files (a column added later reads NULL from older files). */
     public String relation() {
-        String files = liveFiles().stream().map(p -> "'" + p.toAbsolutePath().toString().replace("'", "''") + "'")
-                .collect(Collectors.joining(", "));
+        String files = LocalIceberg.sqlFileList(liveFiles());
         // the partition directories are Iceberg's layout, not columns: the table's columns are all in the files
         return "read_parquet([" + files + "], union_by_name = true, hive_partitioning = false)";
     }
 
     /** Every row of the current snapshot (one entry per row, duplicates kept): its event_id and arrival hour. */
     public List<Row> rows() {
-        try (Connection c = duckdb(); Statement s = c.createStatement();
+        try (Connection c = AthenaStandIn.duckdb(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT event_id, CAST(arrival_hour AS VARCHAR) FROM " + relation())) {
             List<Row> rows = new ArrayList<>();
             while (rs.next()) {
@@ -188,14 +185,5 @@ public record CuratedZone(GlueStandIn glue, Path basedir, String rawBucket, Stri
     /** Every event_id of the current snapshot, one entry per row. */
     public List<String> eventIds() {
         return rows().stream().map(Row::eventId).toList();
-    }
-
-    /** An in-memory DuckDB connection without extension downloads. */
-    public static Connection duckdb() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        // the driver directly: DriverManager can miss it after a @QuarkusTest in the same JVM
-        return new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p);
     }
 }

@@ -164,6 +164,12 @@ public final class LocalIceberg {
         return new BaseTable(new StaticTableOperations(metadata, io), tableDir.getFileName().toString());
     }
 
+    /** Files as the list of a DuckDB {@code read_parquet([...])}: absolute paths, quoted, comma-separated. */
+    public static String sqlFileList(List<Path> files) {
+        return files.stream().map(f -> "'" + f.toAbsolutePath().toString().replace("'", "''") + "'")
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** Plans the current snapshot's files, as Athena does before it reads them. */
     public static Snapshot plan(Path basedir, Path tableDir) {
         Table table = load(basedir, tableDir);

@@ -9,8 +9,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -60,17 +58,14 @@ public final class RollupBench {
         long planStart = System.nanoTime();
         LocalIceberg.Snapshot snapshot = LocalIceberg.plan(iceberg.getRoot(), iceberg);
         long planMs = (System.nanoTime() - planStart) / 1_000_000;
-        String icebergView = "SELECT * FROM read_parquet([" + snapshot.files().stream()
-                .map(f -> "'" + f.path().toAbsolutePath() + "'").collect(Collectors.joining(", ")) + "])";
+        String icebergView = "SELECT * FROM read_parquet(["
+                + LocalIceberg.sqlFileList(snapshot.files().stream().map(LocalIceberg.PlannedFile::path).toList()) + "])";
         run("hive", hiveView, translated, repeats, 0);
         run("iceberg", icebergView, translated, repeats, planMs);
     }
 
     static void run(String layout, String view, String translated, int repeats, long planMs) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        try (Connection c = AthenaStandIn.duckdb(p); Statement s = c.createStatement()) {
+        try (Connection c = AthenaStandIn.duckdb(); Statement s = c.createStatement()) {
             for (AthenaDialect.Macro m : AthenaDialect.MACROS) {
                 s.execute(m.ddl());
             }

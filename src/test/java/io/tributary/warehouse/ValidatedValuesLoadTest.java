@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -44,6 +43,7 @@ import io.tributary.event.ReasonCode;
 import io.tributary.event.RecordMeta;
 import io.tributary.event.RoutedRecord;
 import io.tributary.event.Zone;
+import io.tributary.local.AthenaStandIn;
 import io.tributary.local.RedshiftStandIn;
 
 /**
@@ -189,12 +189,9 @@ class ValidatedValuesLoadTest {
 
     /** Runs sql/athena/hourly_rollup.sql for the arrival hour on DuckDB over the curated rows of these raw lines. */
     static List<RollupRows.Hour> rollup(List<RoutedRecord> raw) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
         String arrivalHour = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH").format(ARRIVAL.atOffset(ZoneOffset.UTC));
         RollupRows rows = new RollupRows();
-        try (Connection duckdb = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p)) {
+        try (Connection duckdb = AthenaStandIn.duckdb()) {
             try (Statement s = duckdb.createStatement()) {
                 s.execute("CREATE TABLE events (event_id VARCHAR, event_type VARCHAR, user_id VARCHAR, event_time TIMESTAMP, "
                         + "ingest_time TIMESTAMP, time_flag VARCHAR, category VARCHAR, session_id VARCHAR, device_type VARCHAR, "
