@@ -109,9 +109,7 @@ public class StreamIngest {
             // event processor accepts is exactly one object, which unpacking leaves whole; anything else is unpacked below
             RoutedRecord routed = processor.process(payload, meta);
             if (routed.reason() == null) {
-                received.increment();
-                valid.increment();
-                List<SealedBatch> sealed = batcher.add(meta, routed);
+                List<SealedBatch> sealed = batcher.add(meta, counted(routed));
                 return sealed.isEmpty() ? null : sealed;
             }
         }
@@ -162,8 +160,12 @@ public class StreamIngest {
     }
 
     private RoutedRecord process(byte[] record, RecordMeta meta) {
+        return counted(processor.process(record, meta));
+    }
+
+    /** Counts a processed record: received, and valid or invalid by its reason. */
+    private RoutedRecord counted(RoutedRecord routed) {
         received.increment();
-        RoutedRecord routed = processor.process(record, meta);
         if (routed.reason() == null) {
             valid.increment();
         } else {
